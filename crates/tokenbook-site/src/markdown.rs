@@ -1,0 +1,470 @@
+//! One lesson's markdown. [`parse`] reads it once with pulldown-cmark and
+//! collects what the rest of the site needs (title, headings with their ids,
+//! links); [`render`] turns the same events into HTML once every link's
+//! target is known: heading anchors, highlighted code, aligned diagrams,
+//! Beginner Check answers, scrollable tables.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::beginner_check;
+use crate::diagnostic::Diagnostic;
+use crate::highlight::{self, COURSE_LANGUAGES, Highlighted};
+use crate::html::{escape, escape_into};
+use crate::slug::heading_id;
+
+/// The markdown extensions every lesson gets. Smart punctuation stays off:
+/// it would rewrite quotes in diagrams and code.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A heading of a lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The unique id on the page.
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+    /// Byte offset in the file.
+    pub offset: usize,
+}
+
+/// A link or image destination as written, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSite {
+    /// The destination as written.
+    pub dest: String,
+    /// Byte offset of the whole link in the file.
+    pub offset: usize,
+    /// Byte length of the whole link.
+    pub len: usize,
+    /// The link's text, when it is plain text.
+    pub text: Option<String>,
+}
+
+/// What a link resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    /// The URL to write in the page.
+    pub href: String,
+    /// The linked lesson's title, when the link is to a lesson: replaces a
+    /// link text that is just the file name (`[03_The_Flow.md](…)`).
+    pub title: Option<String>,
+}
+
+/// A lesson read once.
+#[derive(Debug, Clone)]
+pub struct Parsed<'a> {
+    events: Vec<(Event<'a>, Range<usize>)>,
+    /// Every heading, with unique ids, in order.
+    pub headings: Vec<Heading>,
+    /// Every link and image, in order.
+    pub links: Vec<LinkSite>,
+    /// The text of the first level-1 heading.
+    pub title: Option<String>,
+    /// The first paragraph's text, shortened, for descriptions.
+    pub summary: Option<String>,
+}
+
+/// Parses a lesson body that starts at `body_offset` of its file.
+pub fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .map(|(e, r)| (e, r.start + body_offset..r.end + body_offset))
+        .collect();
+    events.shrink_to_fit();
+    let mut parsed = Parsed { events, headings: Vec::new(), links: Vec::new(), title: None, summary: None };
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < parsed.events.len() {
+        match &parsed.events[i].0 {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let (text, end) = plain_text(&parsed.events, i);
+                let level = heading_level(*level);
+                let base = id.as_deref().map(str::to_string).unwrap_or_else(|| heading_id(&text));
+                let id = unique(&base, &mut used);
+                if level == 1 && parsed.title.is_none() && !text.trim().is_empty() {
+                    parsed.title = Some(text.trim().to_string());
+                }
+                parsed.headings.push(Heading { level, id, text: text.trim().to_string(), offset: parsed.events[i].1.start });
+                i = end;
+            }
+            Event::Start(Tag::Paragraph) if parsed.summary.is_none() => {
+                let (text, _) = plain_text(&parsed.events, i);
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    parsed.summary = Some(shorten(&text, 200));
+                }
+                i += 1;
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let range = parsed.events[i].1.clone();
+                let text = match (&parsed.events.get(i + 1), &parsed.events.get(i + 2)) {
+                    (Some((Event::Text(t), _)), Some((Event::End(TagEnd::Link | TagEnd::Image), _))) => Some(t.to_string()),
+                    _ => None,
+                };
+                parsed.links.push(LinkSite { dest: dest_url.to_string(), offset: range.start, len: range.len(), text });
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    parsed
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn unique(base: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(base.to_string()) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or_default()
+}
+
+/// The plain text of the element starting at `start`, and the index just
+/// past its end.
+pub(crate) fn plain_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, usize) {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return (text, i + 1);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+        if depth == 0 {
+            return (text, i + 1);
+        }
+    }
+    (text, events.len())
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// A lesson's HTML and what was found while rendering it.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body HTML, without the title heading.
+    pub html: String,
+    /// The first level-1 heading, which the page places above its table of
+    /// contents.
+    pub title_html: Option<String>,
+    /// Problems found (unknown languages, diagram lints, malformed checks).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders a parsed lesson; `targets` maps link offsets to their resolved
+/// targets (links absent from it are written as they are).
+pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<usize, LinkTarget>) -> Rendered {
+    let mut diagnostics = Vec::new();
+    let events = beginner_check::transform(&parsed.events, path, source, &mut diagnostics);
+    let headings: HashMap<usize, &Heading> = parsed.headings.iter().map(|h| (h.offset, h)).collect();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    let mut open_headings: Vec<(u8, &Heading, usize)> = Vec::new();
+    let mut title_events: Option<std::ops::Range<usize>> = None;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                if let Some(heading) = headings.get(&range.start) {
+                    open_headings.push((heading.level, heading, out.len()));
+                    out.push(Event::Html(format!("<h{} id=\"{}\">", heading.level, escape(&heading.id)).into()));
+                } else {
+                    out.push(event.clone());
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => match open_headings.pop() {
+                Some((level, heading, start)) => {
+                    out.push(Event::Html(
+                        format!(
+                            "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to the section {text}\">#</a></h{level}>\n",
+                            id = escape(&heading.id),
+                            text = escape(&heading.text),
+                        )
+                        .into(),
+                    ));
+                    if level == 1 && title_events.is_none() {
+                        title_events = Some(start..out.len());
+                    }
+                }
+                None => out.push(event.clone()),
+            },
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match targets.get(&range.start) {
+                    Some(target) => {
+                        out.push(Event::Start(Tag::Link {
+                            link_type: *link_type,
+                            dest_url: target.href.clone().into(),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                        // `[03_The_Flow.md](./03_The_Flow.md)` reads better as the title.
+                        if let (Some(title), Some((Event::Text(text), _))) = (&target.title, events.get(i + 1)) {
+                            if is_file_name_of(text, dest_url) {
+                                out.push(Event::Text(title.clone().into()));
+                                i += 2;
+                                continue;
+                            }
+                        }
+                    }
+                    None => out.push(event.clone()),
+                }
+            }
+            Event::Start(Tag::Image { link_type, title, id, .. }) if targets.contains_key(&range.start) => {
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: targets[&range.start].href.clone().into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let mut code = String::new();
+                let mut content_offset = None;
+                let mut j = i + 1;
+                while let Some((e, r)) = events.get(j) {
+                    match e {
+                        Event::Text(t) => {
+                            content_offset.get_or_insert(r.start);
+                            code.push_str(t);
+                        }
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.as_ref(),
+                    CodeBlockKind::Indented => "",
+                };
+                let block = CodeBlock { info, code: &code, offset: range.start, content_offset: content_offset.unwrap_or(range.start) };
+                out.push(Event::Html(block.render(path, source, &mut diagnostics).into()));
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::Borrowed("<div class=\"scroll table-scroll\" tabindex=\"0\">")));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            _ => out.push(event.clone()),
+        }
+        i += 1;
+    }
+    let title_html = title_events.map(|range| {
+        let mut title = String::new();
+        pulldown_cmark::html::push_html(&mut title, out.drain(range));
+        title
+    });
+    let mut html = String::with_capacity(source.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, title_html, diagnostics }
+}
+
+fn is_file_name_of(text: &str, dest: &str) -> bool {
+    let file = dest.split('#').next().unwrap_or(dest);
+    let name = file.rsplit('/').next().unwrap_or(file);
+    !text.is_empty() && (text == dest || text == file || text == name)
+}
+
+/// A fenced or indented code block.
+struct CodeBlock<'a> {
+    info: &'a str,
+    code: &'a str,
+    offset: usize,
+    content_offset: usize,
+}
+
+impl CodeBlock<'_> {
+    fn render(&self, path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+        let (lang, attributes) = parse_info(self.info);
+        let lang = lang.to_lowercase();
+        if tokenbook_diagram::is_diagram(&lang, self.code) {
+            return self.render_diagram(attributes.get("alt").map(String::as_str), path, source, diagnostics);
+        }
+        let mut html = String::with_capacity(self.code.len() * 2);
+        let label = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };
+        html.push_str(&format!("<pre class=\"code\" tabindex=\"0\"{label}><code>"));
+        match highlight::highlight(&lang, self.code) {
+            Highlighted::Html(code) => html.push_str(&code),
+            Highlighted::Plain => escape_into(&mut html, self.code),
+            Highlighted::Unknown => {
+                escape_into(&mut html, self.code);
+                let fence = source[self.offset..].find(lang.as_str()).map_or(self.offset, |i| self.offset + i);
+                diagnostics.push(
+                    Diagnostic::warning(path, format!("unknown language `{lang}` in a code block; it is shown without highlighting"))
+                        .at(source, fence, lang.len())
+                        .with_hint(format!("the course's languages are {COURSE_LANGUAGES}; write `text` for plain text")),
+                );
+            }
+        }
+        html.push_str("</code></pre>\n");
+        html
+    }
+
+    fn render_diagram(&self, alt: Option<&str>, path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+        for lint in tokenbook_diagram::lint(self.code) {
+            let offset = self.content_offset + lint.offset;
+            diagnostics.push(
+                Diagnostic::warning(path, lint.message())
+                    .at(source, offset, lint.len)
+                    .with_hint(lint.hint()),
+            );
+        }
+        let alt = match alt {
+            Some(alt) if !alt.trim().is_empty() => alt.trim().to_string(),
+            _ => tokenbook_diagram::fallback_alt(self.code),
+        };
+        let body = self.code.strip_suffix('\n').unwrap_or(self.code);
+        format!(
+            "<figure class=\"diagram\"><div class=\"scroll\" tabindex=\"0\"><pre class=\"diagram\" role=\"img\" aria-label=\"{}\">{}</pre></div></figure>\n",
+            escape(&alt),
+            tokenbook_diagram::render_html(body)
+        )
+    }
+}
+
+/// Splits a fence info string into its language and `key=value` attributes:
+/// `text alt="Service A asks for a token"` or `json,linenos`.
+pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
+    let info = info.trim();
+    let lang_end = info.find(|c: char| c.is_whitespace() || c == ',' || c == '{').unwrap_or(info.len());
+    let lang = &info[..lang_end];
+    let mut attributes = HashMap::new();
+    let mut rest = info[lang_end..].trim_start_matches([',', ' ', '\t', '{']);
+    while !rest.is_empty() {
+        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace() || c == ',').unwrap_or(rest.len());
+        let key = rest[..key_end].to_string();
+        rest = &rest[key_end..];
+        let value = if let Some(after) = rest.strip_prefix('=') {
+            if let Some(quoted) = after.strip_prefix('"') {
+                let end = quoted.find('"').unwrap_or(quoted.len());
+                rest = quoted.get(end + 1..).unwrap_or("");
+                quoted[..end].to_string()
+            } else {
+                let end = after.find(|c: char| c.is_whitespace() || c == ',').unwrap_or(after.len());
+                rest = &after[end..];
+                after[..end].to_string()
+            }
+        } else {
+            String::new()
+        };
+        if !key.is_empty() {
+            attributes.insert(key, value);
+        }
+        rest = rest.trim_start_matches([',', ' ', '\t', '}']);
+    }
+    (lang, attributes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_strings() {
+        let (lang, attrs) = parse_info("text alt=\"Service A asks, politely\" sample=app-token");
+        assert_eq!(lang, "text");
+        assert_eq!(attrs["alt"], "Service A asks, politely");
+        assert_eq!(attrs["sample"], "app-token");
+        assert_eq!(parse_info("json").0, "json");
+        assert_eq!(parse_info("").0, "");
+        assert_eq!(parse_info("rust,ignore").1.get("ignore").map(String::as_str), Some(""));
+        assert!(parse_info("text alt=\"unterminated").1.contains_key("alt"));
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_the_title_is_the_first_h1() {
+        let p = parse("# 🏁 Title\n\n## Same\n\n## Same\n\n### Custom {#mine}\n", 0);
+        let ids: Vec<_> = p.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "same", "same-1", "mine"]);
+        assert_eq!(p.title.as_deref(), Some("🏁 Title"));
+    }
+
+    #[test]
+    fn links_are_collected_with_file_offsets() {
+        let p = parse("Go [on](./03_The_Flow.md#x).\n", 10);
+        assert_eq!(p.links, vec![LinkSite { dest: "./03_The_Flow.md#x".into(), offset: 13, len: 24, text: Some("on".into()) }]);
+    }
+
+    #[test]
+    fn rendering_headings_code_tables_and_links() {
+        let src = "## A *b*\n\n```json\n{\"a\": 1}\n```\n\n| x |\n|---|\n| y |\n\n[t](./t.md)\n";
+        let p = parse(src, 0);
+        let offset = p.links[0].offset;
+        let targets = HashMap::from([(offset, LinkTarget { href: "../t/index.html".into(), title: None })]);
+        let r = render(&p, "a.md", src, &targets);
+        assert!(r.html.contains("<h2 id=\"a-b\">A <em>b</em><a class=\"anchor\" href=\"#a-b\""), "{}", r.html);
+        assert!(r.html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"json\"><code>{<span class=\"a\">"), "{}", r.html);
+        assert!(r.html.contains("<div class=\"scroll table-scroll\" tabindex=\"0\"><table>"), "{}", r.html);
+        assert!(r.html.contains("href=\"../t/index.html\""), "{}", r.html);
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn file_name_link_text_becomes_the_lesson_title() {
+        let src = "**Next:** [03_The_Flow.md](./03_The_Flow.md)\n";
+        let p = parse(src, 0);
+        let targets = HashMap::from([(p.links[0].offset, LinkTarget { href: "x".into(), title: Some("The Flow".into()) })]);
+        let r = render(&p, "a.md", src, &targets);
+        assert!(r.html.contains("<a href=\"x\">The Flow</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn unknown_languages_warn_at_the_fence() {
+        let src = "text\n\n```klingon\nqapla'\n```\n";
+        let r = render(&parse(src, 0), "a.md", src, &HashMap::new());
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));
+        assert!(r.html.contains("qapla&#39;"));
+    }
+
+    #[test]
+    fn diagrams_are_figures_with_alt_text_and_lints_point_into_the_file() {
+        let src = "```text alt=\"A box\"\n┌──┐\n│👤 │\n└──┘\n```\n";
+        let r = render(&parse(src, 0), "a.md", src, &HashMap::new());
+        assert!(r.html.contains("<pre class=\"diagram\" role=\"img\" aria-label=\"A box\">┌──┐\n│<span class=\"w2\">👤</span> │\n└──┘</pre>"), "{}", r.html);
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+        assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));
+    }
+}

@@ -1,0 +1,77 @@
+//! `cargo xtask build`: read the content, build the site in memory, report
+//! every problem, and only then write the output, atomically.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use tokenbook_site::{Diagnostic, Severity};
+
+use crate::{output, read, repo_root};
+
+/// Arguments of `cargo xtask build`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The lessons to build.
+    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("content"))]
+    content: PathBuf,
+    /// Where the site goes; replaced as a whole when the build succeeds.
+    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("public"))]
+    out: PathBuf,
+    /// Files copied as they are into the site (stylesheets, scripts).
+    #[arg(long = "static", value_name = "DIR", default_value_os_t = repo_root().join("static"))]
+    static_dir: PathBuf,
+    /// Treat warnings as errors: write nothing if there are any.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Runs the build and prints diagnostics and a summary line.
+pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let plan = output::Plan::new(&args.out, &args.content, &args.static_dir, &repo_root())?;
+    let read = read::content(&args.content)?;
+    let statics = read::static_files(&args.static_dir)?;
+    let input = tokenbook_site::SiteInput {
+        sources: read.sources,
+        assets: read.assets.iter().map(|(rel, _)| rel.clone()).collect(),
+        static_files: statics.iter().map(|(rel, _)| rel.clone()).collect(),
+    };
+    let mut build = tokenbook_site::build(&input);
+    let mut diagnostics = read.diagnostics;
+    diagnostics.append(&mut build.diagnostics);
+    let shown = args.content.display().to_string();
+    report(&diagnostics, &shown);
+
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        let why = if errors > 0 {
+            format!("{errors} error(s), {warnings} warning(s)")
+        } else {
+            format!("{warnings} warning(s) with --deny-warnings")
+        };
+        eprintln!("build failed: {why}; {} was left as it was", args.out.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    let copies: Vec<(PathBuf, String)> = statics
+        .into_iter()
+        .map(|(rel, path)| (path, rel))
+        .chain(read.assets.into_iter().map(|(rel, path)| (path, rel)))
+        .collect();
+    plan.write(&build.files, &copies)?;
+    eprintln!(
+        "built {} lessons, {} pages into {} in {:.2} s; {warnings} warning(s)",
+        build.lessons,
+        build.pages(),
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(diagnostics: &[Diagnostic], root: &str) {
+    for d in diagnostics {
+        eprintln!("{}\n", d.render(root));
+    }
+}

@@ -1,0 +1,50 @@
+//! `cargo xtask`: the tokenbook command line. Each command is a module with
+//! its arguments and a `run`; the pure work happens in the library crates,
+//! this binary does the file system and the terminal.
+
+mod build;
+mod output;
+mod read;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// tokenbook: a static site generator for a course of markdown lessons.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the content directory into a complete static site.
+    Build(build::Args),
+    /// Run every test: the Rust workspace, then the browser tests.
+    Test(test::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build::run(&args),
+        Command::Test(args) => test::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root, where the default `content/`, `static/` and
+/// `public/` live.
+pub(crate) fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+}
