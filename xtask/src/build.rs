@@ -44,14 +44,20 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     report(&diagnostics, &shown);
 
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     if errors > 0 || (args.deny_warnings && warnings > 0) {
         let why = if errors > 0 {
             format!("{errors} error(s), {warnings} warning(s)")
         } else {
             format!("{warnings} warning(s) with --deny-warnings")
         };
-        eprintln!("build failed: {why}; {} was left as it was", args.out.display());
+        eprintln!(
+            "build failed: {why}; {} was left as it was",
+            args.out.display()
+        );
         return Ok(ExitCode::FAILURE);
     }
     let copies: Vec<(PathBuf, String)> = statics

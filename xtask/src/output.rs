@@ -22,15 +22,27 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// Checks that `out` may be replaced.
-    pub(crate) fn new(out: &Path, content: &Path, static_dir: &Path, repo: &Path) -> Result<Plan, String> {
+    pub(crate) fn new(
+        out: &Path,
+        content: &Path,
+        static_dir: &Path,
+        repo: &Path,
+    ) -> Result<Plan, String> {
         let target = absolute(out)?;
         let name = target
             .file_name()
             .and_then(|n| n.to_str())
             .ok_or_else(|| format!("--out {} has no usable directory name", out.display()))?
             .to_string();
-        let parent = target.parent().map(Path::to_path_buf).ok_or("--out cannot be the file system root")?;
-        for (what, other) in [("content", content), ("static", static_dir), ("repository", repo)] {
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .ok_or("--out cannot be the file system root")?;
+        for (what, other) in [
+            ("content", content),
+            ("static", static_dir),
+            ("repository", repo),
+        ] {
             let Ok(other) = absolute(other) else { continue };
             if other.starts_with(&target) {
                 return Err(format!(
@@ -49,9 +61,15 @@ impl Plan {
         }
         if target.exists() {
             if !target.is_dir() {
-                return Err(format!("--out {} is a file, not a directory", target.display()));
+                return Err(format!(
+                    "--out {} is a file, not a directory",
+                    target.display()
+                ));
             }
-            let empty = fs::read_dir(&target).map_err(|e| format!("{}: {e}", target.display()))?.next().is_none();
+            let empty = fs::read_dir(&target)
+                .map_err(|e| format!("{}: {e}", target.display()))?
+                .next()
+                .is_none();
             if !empty && !target.join(MARKER).exists() {
                 return Err(format!(
                     "refusing to replace {}: it is not empty and was not made by tokenbook; remove it or pick another --out",
@@ -59,22 +77,37 @@ impl Plan {
                 ));
             }
         }
-        fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        Ok(Plan { target, parent, name })
+        fs::create_dir_all(&parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        Ok(Plan {
+            target,
+            parent,
+            name,
+        })
     }
 
     /// Writes the generated files and copies (source path, site path), then
     /// swaps the result in.
-    pub(crate) fn write(&self, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<(), String> {
+    pub(crate) fn write(
+        &self,
+        files: &[OutputFile],
+        copies: &[(PathBuf, String)],
+    ) -> Result<(), String> {
         self.clean_leftovers();
         let pid = std::process::id();
-        let fresh = self.parent.join(format!(".{}.tokenbook-tmp-{pid}", self.name));
-        let old = self.parent.join(format!(".{}.tokenbook-old-{pid}", self.name));
+        let fresh = self
+            .parent
+            .join(format!(".{}.tokenbook-tmp-{pid}", self.name));
+        let old = self
+            .parent
+            .join(format!(".{}.tokenbook-old-{pid}", self.name));
         let _ = fs::remove_dir_all(&fresh);
         let written = fill(&fresh, files, copies);
         if let Err(e) = written {
             let _ = fs::remove_dir_all(&fresh);
-            return Err(format!("writing the site failed, the previous output is untouched: {e}"));
+            return Err(format!(
+                "writing the site failed, the previous output is untouched: {e}"
+            ));
         }
         let had_old = self.target.exists();
         if had_old {
@@ -88,7 +121,9 @@ impl Plan {
                 let _ = fs::rename(&old, &self.target);
             }
             let _ = fs::remove_dir_all(&fresh);
-            return Err(format!("cannot move the new site into place, the previous output is untouched: {e}"));
+            return Err(format!(
+                "cannot move the new site into place, the previous output is untouched: {e}"
+            ));
         }
         if had_old {
             let _ = fs::remove_dir_all(&old);
@@ -98,8 +133,13 @@ impl Plan {
 
     /// Removes directories left by builds that were killed mid-way.
     fn clean_leftovers(&self) {
-        let Ok(entries) = fs::read_dir(&self.parent) else { return };
-        let prefixes = [format!(".{}.tokenbook-tmp-", self.name), format!(".{}.tokenbook-old-", self.name)];
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return;
+        };
+        let prefixes = [
+            format!(".{}.tokenbook-tmp-", self.name),
+            format!(".{}.tokenbook-old-", self.name),
+        ];
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
@@ -112,7 +152,10 @@ impl Plan {
 
 fn fill(dir: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
-    fs::write(dir.join(MARKER), "This directory is generated by `cargo xtask build` and replaced on every build.\n")?;
+    fs::write(
+        dir.join(MARKER),
+        "This directory is generated by `cargo xtask build` and replaced on every build.\n",
+    )?;
     files.par_iter().try_for_each(|file| {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {

@@ -25,7 +25,11 @@ pub(crate) fn content(dir: &Path) -> Result<Content, String> {
             dir.display()
         ));
     }
-    let mut content = Content { sources: Vec::new(), assets: Vec::new(), diagnostics: Vec::new() };
+    let mut content = Content {
+        sources: Vec::new(),
+        assets: Vec::new(),
+        diagnostics: Vec::new(),
+    };
     for (rel, path) in files(dir, &mut content.diagnostics) {
         let name = rel.rsplit('/').next().unwrap_or(&rel);
         if name.ends_with(".md") || name == "site.toml" || name == "_part.toml" {
@@ -46,12 +50,19 @@ pub(crate) fn content(dir: &Path) -> Result<Content, String> {
 /// The files of the static directory: site path and where they are.
 pub(crate) fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     if !dir.is_dir() {
-        return Err(format!("the static directory {} does not exist; pass --static DIR", dir.display()));
+        return Err(format!(
+            "the static directory {} does not exist; pass --static DIR",
+            dir.display()
+        ));
     }
     let mut problems = Vec::new();
     let found = files(dir, &mut problems);
     match problems.first() {
-        Some(problem) => Err(format!("{}: {}", dir.join(&problem.path).display(), problem.message)),
+        Some(problem) => Err(format!(
+            "{}: {}",
+            dir.join(&problem.path).display(),
+            problem.message
+        )),
         None => Ok(found),
     }
 }
@@ -67,7 +78,11 @@ fn files(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let rel = e.path().and_then(|p| p.strip_prefix(dir).ok()).map(|p| p.display().to_string()).unwrap_or_default();
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(dir).ok())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 diagnostics.push(Diagnostic::error(rel, format!("cannot read: {e}")));
                 continue;
             }
@@ -75,11 +90,16 @@ fn files(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)
         if entry.file_type().is_dir() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
             diagnostics.push(
-                Diagnostic::error(rel.display().to_string(), "the file name is not valid UTF-8")
-                    .with_hint("rename the file"),
+                Diagnostic::error(
+                    rel.display().to_string(),
+                    "the file name is not valid UTF-8",
+                )
+                .with_hint("rename the file"),
             );
             continue;
         };

@@ -20,7 +20,12 @@ pub(crate) struct Args {
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let root = repo_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    step(Command::new(&cargo).args(["test", "--workspace", "--all-targets"]).current_dir(&root), "cargo test")?;
+    step(
+        Command::new(&cargo)
+            .args(["test", "--workspace", "--all-targets"])
+            .current_dir(&root),
+        "cargo test",
+    )?;
     if args.no_browser {
         return Ok(ExitCode::SUCCESS);
     }
@@ -36,20 +41,45 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     std::fs::create_dir_all(&site).map_err(|e| format!("{}: {e}", site.display()))?;
     step(
         Command::new(&cargo)
-            .args(["run", "--quiet", "--package", "xtask", "--", "build", "--out"])
+            .args([
+                "run",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--",
+                "build",
+                "--out",
+            ])
             .arg(&out)
             .current_dir(&root),
         "building the site for the browser tests",
     )?;
     let browser = root.join("tests/browser");
     if !browser.join("node_modules/playwright-core").exists() {
-        step(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&browser), "npm ci")?;
+        step(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&browser),
+            "npm ci",
+        )?;
     }
-    step(Command::new("npm").args(["test"]).env("TOKENBOOK_SITE", &out).current_dir(&browser), "browser tests")?;
+    step(
+        Command::new("npm")
+            .args(["test"])
+            .env("TOKENBOOK_SITE", &out)
+            .current_dir(&browser),
+        "browser tests",
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn step(command: &mut Command, what: &str) -> Result<(), String> {
-    let status = command.status().map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+    let status = command
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
 }

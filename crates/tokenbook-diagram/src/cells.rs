@@ -64,7 +64,13 @@ pub fn cells(body: &str) -> impl Iterator<Item = Cell<'_>> {
     let mut column = 0;
     body.grapheme_indices(true).map(move |(offset, text)| {
         let width = column_width(text);
-        let cell = Cell { text, line, column, width, offset };
+        let cell = Cell {
+            text,
+            line,
+            column,
+            width,
+            offset,
+        };
         if text.ends_with('\n') {
             line += 1;
             column = 0;

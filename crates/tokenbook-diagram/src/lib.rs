@@ -51,7 +51,24 @@ pub fn fallback_alt(body: &str) -> String {
     for line in body.lines() {
         let mut current = String::new();
         for ch in line.chars() {
-            if ch.is_alphanumeric() || (!current.is_empty() && matches!(ch, '\'' | '.' | ':' | '_' | '-' | '/' | '@' | ',' | '"' | '?' | '!' | '(' | ')')) {
+            if ch.is_alphanumeric()
+                || (!current.is_empty()
+                    && matches!(
+                        ch,
+                        '\'' | '.'
+                            | ':'
+                            | '_'
+                            | '-'
+                            | '/'
+                            | '@'
+                            | ','
+                            | '"'
+                            | '?'
+                            | '!'
+                            | '('
+                            | ')'
+                    ))
+            {
                 current.push(ch);
             } else {
                 if current.chars().any(char::is_alphanumeric) {
@@ -101,8 +118,14 @@ mod tests {
             render_html("│👤 ok→│"),
             "│<span class=\"w2\">👤</span> ok<span class=\"w1\">→</span>│"
         );
-        assert_eq!(render_html("⚠\u{fe0f}"), "<span class=\"w2\">⚠\u{fe0f}</span>");
-        assert_eq!(render_html("👨\u{200d}💻"), "<span class=\"w2\">👨\u{200d}💻</span>");
+        assert_eq!(
+            render_html("⚠\u{fe0f}"),
+            "<span class=\"w2\">⚠\u{fe0f}</span>"
+        );
+        assert_eq!(
+            render_html("👨\u{200d}💻"),
+            "<span class=\"w2\">👨\u{200d}💻</span>"
+        );
     }
 
     #[test]

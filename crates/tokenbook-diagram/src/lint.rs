@@ -41,10 +41,16 @@ impl DiagramLint {
     /// A one-line description for authors.
     pub fn message(&self) -> String {
         match &self.kind {
-            LintKind::RaggedBorder { found: Some(found), expected } => format!(
+            LintKind::RaggedBorder {
+                found: Some(found),
+                expected,
+            } => format!(
                 "ragged box: this line's right border is at column {found}, the box's corners are at column {expected}"
             ),
-            LintKind::RaggedBorder { found: None, expected } => format!(
+            LintKind::RaggedBorder {
+                found: None,
+                expected,
+            } => format!(
                 "ragged box: this line has no right border at column {expected}, where the box's corners are"
             ),
             LintKind::Tab => "tab inside a diagram".to_string(),
@@ -58,14 +64,27 @@ impl DiagramLint {
     /// How to fix it.
     pub fn hint(&self) -> String {
         match &self.kind {
-            LintKind::RaggedBorder { found: Some(found), expected } if found > expected => {
-                format!("remove {} column(s) before the border, counting each emoji as two", found - expected)
+            LintKind::RaggedBorder {
+                found: Some(found),
+                expected,
+            } if found > expected => {
+                format!(
+                    "remove {} column(s) before the border, counting each emoji as two",
+                    found - expected
+                )
             }
-            LintKind::RaggedBorder { found: Some(found), expected } => {
-                format!("add {} column(s) before the border, counting each emoji as two", expected - found)
+            LintKind::RaggedBorder {
+                found: Some(found),
+                expected,
+            } => {
+                format!(
+                    "add {} column(s) before the border, counting each emoji as two",
+                    expected - found
+                )
             }
             LintKind::RaggedBorder { found: None, .. } => {
-                "close the line with `│` under the corner, counting each emoji as two columns".to_string()
+                "close the line with `│` under the corner, counting each emoji as two columns"
+                    .to_string()
             }
             LintKind::Tab => "replace the tab with spaces".to_string(),
             LintKind::TextStyleSymbol(c) => format!(
@@ -82,19 +101,25 @@ pub fn lint(body: &str) -> Vec<DiagramLint> {
     for (line, row) in rows.iter().enumerate() {
         for cell in row {
             if cell.text.contains('\t') {
-                found.push(DiagramLint { line, column: cell.column + 1, offset: cell.offset, len: 1, kind: LintKind::Tab });
+                found.push(DiagramLint {
+                    line,
+                    column: cell.column + 1,
+                    offset: cell.offset,
+                    len: 1,
+                    kind: LintKind::Tab,
+                });
             }
             let mut chars = cell.text.chars();
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                if is_text_default_emoji(c) {
-                    found.push(DiagramLint {
-                        line,
-                        column: cell.column + 1,
-                        offset: cell.offset,
-                        len: cell.text.len(),
-                        kind: LintKind::TextStyleSymbol(c),
-                    });
-                }
+            if let (Some(c), None) = (chars.next(), chars.next())
+                && is_text_default_emoji(c)
+            {
+                found.push(DiagramLint {
+                    line,
+                    column: cell.column + 1,
+                    offset: cell.offset,
+                    len: cell.text.len(),
+                    kind: LintKind::TextStyleSymbol(c),
+                });
             }
         }
     }
@@ -139,7 +164,9 @@ fn ragged_borders(rows: &[Vec<Cell<'_>>]) -> Vec<DiagramLint> {
             if !corner.text.starts_with(TOP_LEFT) || corner.text.chars().count() != 1 {
                 continue;
             }
-            let Some(right) = top_right_corner(&row[i + 1..]) else { continue };
+            let Some(right) = top_right_corner(&row[i + 1..]) else {
+                continue;
+            };
             let left = corner.column;
             for (line, inner) in rows.iter().enumerate().skip(top + 1) {
                 match at(inner, left) {
@@ -178,7 +205,13 @@ fn top_right_corner(rest: &[Cell<'_>]) -> Option<usize> {
 /// The lint for a line whose border is missing at `right`: the border the
 /// author most likely meant is the closest one to the right of the box's
 /// left edge.
-fn ragged(row: &[Cell<'_>], line: usize, left: usize, right: usize, border: &[char]) -> DiagramLint {
+fn ragged(
+    row: &[Cell<'_>],
+    line: usize,
+    left: usize,
+    right: usize,
+    border: &[char],
+) -> DiagramLint {
     let candidate = row
         .iter()
         .filter(|c| c.column > left && c.text.starts_with(border))
@@ -202,35 +235,120 @@ fn ragged(row: &[Cell<'_>], line: usize, left: usize, right: usize, border: &[ch
 /// disagree on whether they take one column or two.
 fn is_text_default_emoji(c: char) -> bool {
     const RANGES: &[(u32, u32)] = &[
-        (0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122), (0x2139, 0x2139),
-        (0x2194, 0x2199), (0x21A9, 0x21AA), (0x2328, 0x2328), (0x23CF, 0x23CF),
-        (0x23ED, 0x23EF), (0x23F1, 0x23F2), (0x23F8, 0x23FA), (0x24C2, 0x24C2),
-        (0x25AA, 0x25AB), (0x25B6, 0x25B6), (0x25C0, 0x25C0), (0x25FB, 0x25FC),
-        (0x2600, 0x2604), (0x260E, 0x260E), (0x2611, 0x2611), (0x2618, 0x2618),
-        (0x261D, 0x261D), (0x2620, 0x2620), (0x2622, 0x2623), (0x2626, 0x2626),
-        (0x262A, 0x262A), (0x262E, 0x262F), (0x2638, 0x263A), (0x2640, 0x2640),
-        (0x2642, 0x2642), (0x265F, 0x2660), (0x2663, 0x2663), (0x2665, 0x2666),
-        (0x2668, 0x2668), (0x267B, 0x267B), (0x267E, 0x267E), (0x2692, 0x2692),
-        (0x2694, 0x2697), (0x2699, 0x2699), (0x269B, 0x269C), (0x26A0, 0x26A0),
-        (0x26A7, 0x26A7), (0x26B0, 0x26B1), (0x26C8, 0x26C8), (0x26CF, 0x26CF),
-        (0x26D1, 0x26D1), (0x26D3, 0x26D3), (0x26E9, 0x26E9), (0x26F0, 0x26F1),
-        (0x26F4, 0x26F4), (0x26F7, 0x26F9), (0x2702, 0x2702), (0x2708, 0x2709),
-        (0x270C, 0x270D), (0x270F, 0x270F), (0x2712, 0x2712), (0x2714, 0x2714),
-        (0x2716, 0x2716), (0x271D, 0x271D), (0x2721, 0x2721), (0x2733, 0x2734),
-        (0x2744, 0x2744), (0x2747, 0x2747), (0x2763, 0x2764), (0x27A1, 0x27A1),
-        (0x2934, 0x2935), (0x2B05, 0x2B07), (0x3030, 0x3030), (0x303D, 0x303D),
-        (0x3297, 0x3297), (0x3299, 0x3299), (0x1F170, 0x1F171), (0x1F17E, 0x1F17F),
-        (0x1F202, 0x1F202), (0x1F237, 0x1F237), (0x1F321, 0x1F321), (0x1F324, 0x1F32C),
-        (0x1F336, 0x1F336), (0x1F37D, 0x1F37D), (0x1F396, 0x1F397), (0x1F399, 0x1F39B),
-        (0x1F39E, 0x1F39F), (0x1F3CB, 0x1F3CE), (0x1F3D4, 0x1F3DF), (0x1F3F3, 0x1F3F3),
-        (0x1F3F5, 0x1F3F5), (0x1F3F7, 0x1F3F7), (0x1F43F, 0x1F43F), (0x1F441, 0x1F441),
-        (0x1F4FD, 0x1F4FD), (0x1F549, 0x1F54A), (0x1F56F, 0x1F570), (0x1F573, 0x1F579),
-        (0x1F587, 0x1F587), (0x1F58A, 0x1F58D), (0x1F590, 0x1F590), (0x1F5A5, 0x1F5A5),
-        (0x1F5A8, 0x1F5A8), (0x1F5B1, 0x1F5B2), (0x1F5BC, 0x1F5BC), (0x1F5C2, 0x1F5C4),
-        (0x1F5D1, 0x1F5D3), (0x1F5DC, 0x1F5DE), (0x1F5E1, 0x1F5E1), (0x1F5E3, 0x1F5E3),
-        (0x1F5E8, 0x1F5E8), (0x1F5EF, 0x1F5EF), (0x1F5F3, 0x1F5F3), (0x1F5FA, 0x1F5FA),
-        (0x1F6CB, 0x1F6CB), (0x1F6CD, 0x1F6CF), (0x1F6E0, 0x1F6E5), (0x1F6E9, 0x1F6E9),
-        (0x1F6F0, 0x1F6F0), (0x1F6F3, 0x1F6F3),
+        (0x203C, 0x203C),
+        (0x2049, 0x2049),
+        (0x2122, 0x2122),
+        (0x2139, 0x2139),
+        (0x2194, 0x2199),
+        (0x21A9, 0x21AA),
+        (0x2328, 0x2328),
+        (0x23CF, 0x23CF),
+        (0x23ED, 0x23EF),
+        (0x23F1, 0x23F2),
+        (0x23F8, 0x23FA),
+        (0x24C2, 0x24C2),
+        (0x25AA, 0x25AB),
+        (0x25B6, 0x25B6),
+        (0x25C0, 0x25C0),
+        (0x25FB, 0x25FC),
+        (0x2600, 0x2604),
+        (0x260E, 0x260E),
+        (0x2611, 0x2611),
+        (0x2618, 0x2618),
+        (0x261D, 0x261D),
+        (0x2620, 0x2620),
+        (0x2622, 0x2623),
+        (0x2626, 0x2626),
+        (0x262A, 0x262A),
+        (0x262E, 0x262F),
+        (0x2638, 0x263A),
+        (0x2640, 0x2640),
+        (0x2642, 0x2642),
+        (0x265F, 0x2660),
+        (0x2663, 0x2663),
+        (0x2665, 0x2666),
+        (0x2668, 0x2668),
+        (0x267B, 0x267B),
+        (0x267E, 0x267E),
+        (0x2692, 0x2692),
+        (0x2694, 0x2697),
+        (0x2699, 0x2699),
+        (0x269B, 0x269C),
+        (0x26A0, 0x26A0),
+        (0x26A7, 0x26A7),
+        (0x26B0, 0x26B1),
+        (0x26C8, 0x26C8),
+        (0x26CF, 0x26CF),
+        (0x26D1, 0x26D1),
+        (0x26D3, 0x26D3),
+        (0x26E9, 0x26E9),
+        (0x26F0, 0x26F1),
+        (0x26F4, 0x26F4),
+        (0x26F7, 0x26F9),
+        (0x2702, 0x2702),
+        (0x2708, 0x2709),
+        (0x270C, 0x270D),
+        (0x270F, 0x270F),
+        (0x2712, 0x2712),
+        (0x2714, 0x2714),
+        (0x2716, 0x2716),
+        (0x271D, 0x271D),
+        (0x2721, 0x2721),
+        (0x2733, 0x2734),
+        (0x2744, 0x2744),
+        (0x2747, 0x2747),
+        (0x2763, 0x2764),
+        (0x27A1, 0x27A1),
+        (0x2934, 0x2935),
+        (0x2B05, 0x2B07),
+        (0x3030, 0x3030),
+        (0x303D, 0x303D),
+        (0x3297, 0x3297),
+        (0x3299, 0x3299),
+        (0x1F170, 0x1F171),
+        (0x1F17E, 0x1F17F),
+        (0x1F202, 0x1F202),
+        (0x1F237, 0x1F237),
+        (0x1F321, 0x1F321),
+        (0x1F324, 0x1F32C),
+        (0x1F336, 0x1F336),
+        (0x1F37D, 0x1F37D),
+        (0x1F396, 0x1F397),
+        (0x1F399, 0x1F39B),
+        (0x1F39E, 0x1F39F),
+        (0x1F3CB, 0x1F3CE),
+        (0x1F3D4, 0x1F3DF),
+        (0x1F3F3, 0x1F3F3),
+        (0x1F3F5, 0x1F3F5),
+        (0x1F3F7, 0x1F3F7),
+        (0x1F43F, 0x1F43F),
+        (0x1F441, 0x1F441),
+        (0x1F4FD, 0x1F4FD),
+        (0x1F549, 0x1F54A),
+        (0x1F56F, 0x1F570),
+        (0x1F573, 0x1F579),
+        (0x1F587, 0x1F587),
+        (0x1F58A, 0x1F58D),
+        (0x1F590, 0x1F590),
+        (0x1F5A5, 0x1F5A5),
+        (0x1F5A8, 0x1F5A8),
+        (0x1F5B1, 0x1F5B2),
+        (0x1F5BC, 0x1F5BC),
+        (0x1F5C2, 0x1F5C4),
+        (0x1F5D1, 0x1F5D3),
+        (0x1F5DC, 0x1F5DE),
+        (0x1F5E1, 0x1F5E1),
+        (0x1F5E3, 0x1F5E3),
+        (0x1F5E8, 0x1F5E8),
+        (0x1F5EF, 0x1F5EF),
+        (0x1F5F3, 0x1F5F3),
+        (0x1F5FA, 0x1F5FA),
+        (0x1F6CB, 0x1F6CB),
+        (0x1F6CD, 0x1F6CF),
+        (0x1F6E0, 0x1F6E5),
+        (0x1F6E9, 0x1F6E9),
+        (0x1F6F0, 0x1F6F0),
+        (0x1F6F3, 0x1F6F3),
     ];
     let c = c as u32;
     RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
@@ -241,7 +359,10 @@ mod tests {
     use super::*;
 
     fn kinds(body: &str) -> Vec<(usize, usize, LintKind)> {
-        lint(body).into_iter().map(|l| (l.line, l.column, l.kind)).collect()
+        lint(body)
+            .into_iter()
+            .map(|l| (l.line, l.column, l.kind))
+            .collect()
     }
 
     #[test]
@@ -254,7 +375,14 @@ mod tests {
         let body = "┌───┐\n│ab  │\n└───┘";
         assert_eq!(
             kinds(body),
-            vec![(1, 6, LintKind::RaggedBorder { found: Some(6), expected: 5 })]
+            vec![(
+                1,
+                6,
+                LintKind::RaggedBorder {
+                    found: Some(6),
+                    expected: 5
+                }
+            )]
         );
     }
 
@@ -264,7 +392,14 @@ mod tests {
         let body = "┌────┐\n│ 👤  │\n└────┘";
         assert_eq!(
             kinds(body),
-            vec![(1, 7, LintKind::RaggedBorder { found: Some(7), expected: 6 })]
+            vec![(
+                1,
+                7,
+                LintKind::RaggedBorder {
+                    found: Some(7),
+                    expected: 6
+                }
+            )]
         );
     }
 
@@ -273,7 +408,14 @@ mod tests {
         let body = "┌───┐\n│   │\n└──┘";
         assert_eq!(
             kinds(body),
-            vec![(2, 4, LintKind::RaggedBorder { found: Some(4), expected: 5 })]
+            vec![(
+                2,
+                4,
+                LintKind::RaggedBorder {
+                    found: Some(4),
+                    expected: 5
+                }
+            )]
         );
     }
 
@@ -284,7 +426,14 @@ mod tests {
         let broken = "┌────────┐\n│ ┌──┐   │\n│ │x  │  │\n│ └──┘   │\n└────────┘";
         assert_eq!(
             kinds(broken),
-            vec![(2, 7, LintKind::RaggedBorder { found: Some(7), expected: 6 })]
+            vec![(
+                2,
+                7,
+                LintKind::RaggedBorder {
+                    found: Some(7),
+                    expected: 6
+                }
+            )]
         );
     }
 
@@ -294,7 +443,10 @@ mod tests {
         assert_eq!(kinds("x ⚠ y"), vec![(0, 3, LintKind::TextStyleSymbol('⚠'))]);
         assert_eq!(kinds("x ⚠\u{fe0f} y"), vec![]);
         for c in ['ℹ', '⏱', '✔', '☁', '❤'] {
-            assert_eq!(kinds(&c.to_string()), vec![(0, 1, LintKind::TextStyleSymbol(c))]);
+            assert_eq!(
+                kinds(&c.to_string()),
+                vec![(0, 1, LintKind::TextStyleSymbol(c))]
+            );
         }
     }
 

@@ -13,7 +13,12 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Returns the events with every well-formed Beginner Check rewritten;
 /// malformed ones are left as they are, with a warning.
-pub fn transform<'a>(events: &[Spanned<'a>], path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spanned<'a>> {
+pub fn transform<'a>(
+    events: &[Spanned<'a>],
+    path: &str,
+    source: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Spanned<'a>> {
     let mut out = Vec::with_capacity(events.len() + 16);
     let mut i = 0;
     while i < events.len() {
@@ -75,15 +80,25 @@ fn rewrite<'a>(section: &[Spanned<'a>]) -> Result<Vec<Spanned<'a>>, String> {
     let q_items = items(&section[blocks[questions].clone()]);
     let a_items = items(&section[blocks[answers].clone()]);
     if q_items.len() != a_items.len() {
-        return Err(format!("has {} questions but {} answers", q_items.len(), a_items.len()));
+        return Err(format!(
+            "has {} questions but {} answers",
+            q_items.len(),
+            a_items.len()
+        ));
     }
     let q_range = blocks[questions].clone();
     let list_tag = match &section[q_range.start].0 {
-        Event::Start(Tag::List(Some(start))) if *start != 1 => format!("<ol class=\"check\" start=\"{start}\">\n"),
+        Event::Start(Tag::List(Some(start))) if *start != 1 => {
+            format!("<ol class=\"check\" start=\"{start}\">\n")
+        }
         Event::Start(Tag::List(Some(_))) => "<ol class=\"check\">\n".to_string(),
         _ => "<ul class=\"check\">\n".to_string(),
     };
-    let close_tag = if list_tag.starts_with("<ol") { "</ol>\n" } else { "</ul>\n" };
+    let close_tag = if list_tag.starts_with("<ol") {
+        "</ol>\n"
+    } else {
+        "</ul>\n"
+    };
     let html = |s: String| (Event::Html(CowStr::from(s)), 0..0);
     let html_static = |s: &'static str| (Event::Html(CowStr::Borrowed(s)), 0..0);
 
@@ -158,7 +173,10 @@ fn is_answers_label(block: &[Spanned<'_>]) -> bool {
             _ => None,
         })
         .collect();
-    matches!(text.trim().to_lowercase().as_str(), "answers:" | "answer:" | "answers" | "answer")
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "answers:" | "answer:" | "answers" | "answer"
+    )
 }
 
 #[cfg(test)]
@@ -174,27 +192,42 @@ mod tests {
 
     #[test]
     fn answers_fold_under_their_questions() {
-        let (html, diags) = render_check("## 🤔 Beginner Check\n\n1. Who?\n2. What?\n\nAnswers:\n\n1. Me.\n2. **That**.\n\n## Next\n\nafter\n");
+        let (html, diags) = render_check(
+            "## 🤔 Beginner Check\n\n1. Who?\n2. What?\n\nAnswers:\n\n1. Me.\n2. **That**.\n\n## Next\n\nafter\n",
+        );
         assert!(diags.is_empty(), "{diags:?}");
         assert!(html.contains("<ol class=\"check\">\n<li><div class=\"question\">Who?</div><details><summary>Show answer<span class=\"visually-hidden\"> 1</span></summary><div class=\"answer\">Me.</div></details></li>"), "{html}");
-        assert!(html.contains("<div class=\"answer\"><strong>That</strong>.</div>"), "{html}");
+        assert!(
+            html.contains("<div class=\"answer\"><strong>That</strong>.</div>"),
+            "{html}"
+        );
         assert!(!html.contains("Answers:"), "{html}");
         assert!(html.contains("<p>after</p>"), "{html}");
     }
 
     #[test]
     fn loose_lists_and_bold_labels_work() {
-        let (html, diags) = render_check("## Beginner check\n\n1. Q one?\n\n2. Q two?\n\n**Answers:**\n\n1. A one.\n\n2. A two.\n");
+        let (html, diags) = render_check(
+            "## Beginner check\n\n1. Q one?\n\n2. Q two?\n\n**Answers:**\n\n1. A one.\n\n2. A two.\n",
+        );
         assert!(diags.is_empty(), "{diags:?}");
-        assert!(html.contains("<div class=\"question\">\n<p>Q one?</p>\n</div><details>"), "{html}");
+        assert!(
+            html.contains("<div class=\"question\">\n<p>Q one?</p>\n</div><details>"),
+            "{html}"
+        );
         assert_eq!(html.matches("<details>").count(), 2);
     }
 
     #[test]
     fn mismatched_or_missing_answers_warn_and_stay_visible() {
-        let (html, diags) = render_check("## Beginner Check\n\n1. A?\n2. B?\n\nAnswers:\n\n1. Only one.\n");
+        let (html, diags) =
+            render_check("## Beginner Check\n\n1. A?\n2. B?\n\nAnswers:\n\n1. Only one.\n");
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].contains("a.md:1:1: warning: this Beginner Check has 2 questions but 1 answers"), "{diags:?}");
+        assert!(
+            diags[0]
+                .contains("a.md:1:1: warning: this Beginner Check has 2 questions but 1 answers"),
+            "{diags:?}"
+        );
         assert!(html.contains("<p>Answers:</p>") && !html.contains("<details>"));
         let (_, diags) = render_check("## Beginner Check\n\n1. A?\n");
         assert!(diags[0].contains("no paragraph `Answers:`"), "{diags:?}");
@@ -202,7 +235,8 @@ mod tests {
 
     #[test]
     fn a_check_nested_under_a_title_is_found() {
-        let (html, diags) = render_check("# Title\n\ntext\n\n## Beginner Check\n\n1. Q?\n\nAnswers:\n\n1. A.\n");
+        let (html, diags) =
+            render_check("# Title\n\ntext\n\n## Beginner Check\n\n1. Q?\n\nAnswers:\n\n1. A.\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert!(html.contains("<details>"), "{html}");
     }

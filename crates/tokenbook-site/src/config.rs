@@ -53,9 +53,14 @@ impl SiteConfig {
             || config.base_url.starts_with("http://"))
         {
             let offset = source.find("base_url").unwrap_or(0);
-            return Err(Diagnostic::error(CONFIG_FILE, "`base_url` must be an absolute URL or path")
-                .at(source, offset, 8)
-                .with_hint("write e.g. `base_url = \"https://example.org/course/\"` or `\"/course/\"`"));
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                "`base_url` must be an absolute URL or path",
+            )
+            .at(source, offset, 8)
+            .with_hint(
+                "write e.g. `base_url = \"https://example.org/course/\"` or `\"/course/\"`",
+            ));
         }
         Ok(config)
     }
@@ -68,7 +73,11 @@ impl SiteConfig {
             Some(i) => url[i + 3..].find('/').map_or("/", |j| &url[i + 3 + j..]),
             None => url.as_str(),
         };
-        if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+        if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        }
     }
 
     /// An absolute URL for a site path such as `02-no-user-involved/`.
@@ -79,7 +88,13 @@ impl SiteConfig {
 
 /// A TOML error as a diagnostic at its position; `offset` is where the TOML
 /// text starts in the file.
-pub(crate) fn toml_error(path: &str, file: &str, offset: usize, error: &toml::de::Error, fields: &str) -> Diagnostic {
+pub(crate) fn toml_error(
+    path: &str,
+    file: &str,
+    offset: usize,
+    error: &toml::de::Error,
+    fields: &str,
+) -> Diagnostic {
     let message = error.message().trim().to_string();
     let hint = if message.contains("unknown field") {
         format!("the known fields are: {fields}")
@@ -99,12 +114,18 @@ mod tests {
 
     #[test]
     fn defaults_and_trailing_slash() {
-        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://example.org/course\"").unwrap();
+        let c =
+            SiteConfig::parse("title = \"T\"\nbase_url = \"https://example.org/course\"").unwrap();
         assert_eq!(c.title, "T");
         assert_eq!(c.base_url, "https://example.org/course/");
         assert_eq!(c.base_path(), "/course/");
         assert_eq!(SiteConfig::parse("").unwrap().base_path(), "/");
-        assert_eq!(SiteConfig::parse("base_url = \"https://example.org\"").unwrap().base_path(), "/");
+        assert_eq!(
+            SiteConfig::parse("base_url = \"https://example.org\"")
+                .unwrap()
+                .base_path(),
+            "/"
+        );
     }
 
     #[test]

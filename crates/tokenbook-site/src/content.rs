@@ -89,8 +89,15 @@ pub struct Course<'a> {
 }
 
 enum Node<'a> {
-    Lesson { source: &'a Source, stem: &'a str, front_matter: FrontMatter, body_offset: usize },
-    Dir { name: String },
+    Lesson {
+        source: &'a Source,
+        stem: &'a str,
+        front_matter: FrontMatter,
+        body_offset: usize,
+    },
+    Dir {
+        name: String,
+    },
 }
 
 impl<'a> Course<'a> {
@@ -121,8 +128,11 @@ impl<'a> Course<'a> {
                 }
                 continue;
             }
-            let Some(stem) = name.strip_suffix(".md") else { continue };
-            let (front_matter, body_offset) = match front_matter::split(&source.path, &source.text) {
+            let Some(stem) = name.strip_suffix(".md") else {
+                continue;
+            };
+            let (front_matter, body_offset) = match front_matter::split(&source.path, &source.text)
+            {
                 Ok(split) => (split.front_matter, split.body_offset),
                 Err(d) => {
                     diagnostics.push(d);
@@ -130,10 +140,21 @@ impl<'a> Course<'a> {
                 }
             };
             add_dirs(&mut entries, dir);
-            entries.entry(dir.to_string()).or_default().push(Node::Lesson { source, stem, front_matter, body_offset });
+            entries
+                .entry(dir.to_string())
+                .or_default()
+                .push(Node::Lesson {
+                    source,
+                    stem,
+                    front_matter,
+                    body_offset,
+                });
         }
 
-        let mut course = Course { parts: Vec::new(), lessons: Vec::new() };
+        let mut course = Course {
+            parts: Vec::new(),
+            lessons: Vec::new(),
+        };
         let root_file = part_files.remove("").unwrap_or_default();
         course.parts.push(Part {
             dir: String::new(),
@@ -147,23 +168,43 @@ impl<'a> Course<'a> {
         course
     }
 
-    fn fill(&mut self, part: usize, entries: &mut BTreeMap<String, Vec<Node<'a>>>, part_files: &mut HashMap<String, PartFile>) {
+    fn fill(
+        &mut self,
+        part: usize,
+        entries: &mut BTreeMap<String, Vec<Node<'a>>>,
+        part_files: &mut HashMap<String, PartFile>,
+    ) {
         let dir = self.parts[part].dir.clone();
         let mut nodes = entries.remove(&dir).unwrap_or_default();
         nodes.sort_by_cached_key(|node| match node {
-            Node::Lesson { stem, front_matter, .. } => order_key(stem, front_matter.order),
+            Node::Lesson {
+                stem, front_matter, ..
+            } => order_key(stem, front_matter.order),
             Node::Dir { name } => {
-                let order = part_files.get(&format!("{dir}{name}/")).and_then(|p| p.order);
+                let order = part_files
+                    .get(&format!("{dir}{name}/"))
+                    .and_then(|p| p.order);
                 order_key(name, order)
             }
         });
         for node in nodes {
             match node {
-                Node::Lesson { source, stem, front_matter, body_offset } => {
+                Node::Lesson {
+                    source,
+                    stem,
+                    front_matter,
+                    body_offset,
+                } => {
                     let slug = front_matter.slug.clone().unwrap_or_else(|| slugify(stem));
-                    let slug = if slug.is_empty() { "lesson".to_string() } else { slug };
+                    let slug = if slug.is_empty() {
+                        "lesson".to_string()
+                    } else {
+                        slug
+                    };
                     let url = format!("{}{slug}/", self.parts[part].url);
-                    self.parts[part].items.push(Item::Lesson(self.lessons.len()));
+                    self.parts[part]
+                        .items
+                        .push(Item::Lesson(self.lessons.len()));
                     self.lessons.push(Lesson {
                         path: &source.path,
                         source: &source.text,
@@ -179,7 +220,11 @@ impl<'a> Course<'a> {
                     let sub_dir = format!("{dir}{name}/");
                     let file = part_files.remove(&sub_dir).unwrap_or_default();
                     let slug = file.slug.unwrap_or_else(|| slugify(&name));
-                    let slug = if slug.is_empty() { "part".to_string() } else { slug };
+                    let slug = if slug.is_empty() {
+                        "part".to_string()
+                    } else {
+                        slug
+                    };
                     let index = self.parts.len();
                     self.parts.push(Part {
                         dir: sub_dir,
@@ -219,7 +264,12 @@ fn add_dirs<'a>(entries: &mut BTreeMap<String, Vec<Node<'a>>>, dir: &str) {
         None => ("", trimmed),
     };
     add_dirs(entries, parent);
-    entries.entry(parent.to_string()).or_default().push(Node::Dir { name: name.to_string() });
+    entries
+        .entry(parent.to_string())
+        .or_default()
+        .push(Node::Dir {
+            name: name.to_string(),
+        });
 }
 
 #[cfg(test)]
@@ -227,7 +277,13 @@ mod tests {
     use super::*;
 
     fn sources(files: &[(&str, &str)]) -> Vec<Source> {
-        files.iter().map(|(p, t)| Source { path: p.to_string(), text: t.to_string() }).collect()
+        files
+            .iter()
+            .map(|(p, t)| Source {
+                path: p.to_string(),
+                text: t.to_string(),
+            })
+            .collect()
     }
 
     #[test]
@@ -245,7 +301,17 @@ mod tests {
         let course = Course::assemble(&src, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         let urls: Vec<_> = course.lessons.iter().map(|l| l.url.as_str()).collect();
-        assert_eq!(urls, ["02-two/", "05-deep/01-a/", "05-deep/02-b/", "10-ten/", "glossary/", "lesson-0001/"]);
+        assert_eq!(
+            urls,
+            [
+                "02-two/",
+                "05-deep/01-a/",
+                "05-deep/02-b/",
+                "10-ten/",
+                "glossary/",
+                "lesson-0001/"
+            ]
+        );
         assert_eq!(course.parts[1].title, "Deep dive");
         assert_eq!(course.parts[1].url, "05-deep/");
         assert_eq!(course.ancestry(1), vec![0, 1]);
@@ -253,7 +319,10 @@ mod tests {
 
     #[test]
     fn front_matter_overrides_order_and_slug() {
-        let src = sources(&[("01_A.md", "+++\norder = 9\n+++\n# A"), ("02_B.md", "+++\nslug = \"bee\"\n+++\n# B")]);
+        let src = sources(&[
+            ("01_A.md", "+++\norder = 9\n+++\n# A"),
+            ("02_B.md", "+++\nslug = \"bee\"\n+++\n# B"),
+        ]);
         let mut diags = Vec::new();
         let course = Course::assemble(&src, &mut diags);
         let urls: Vec<_> = course.lessons.iter().map(|l| l.url.as_str()).collect();

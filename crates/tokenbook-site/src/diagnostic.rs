@@ -62,11 +62,16 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, offset: usize, len: usize) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         self.line = source[..line_start].matches('\n').count() + 1;
         self.column = source[line_start..offset].chars().count() + 1;
-        let end = floor_char_boundary(source, (offset + len.max(1)).min(line_start + line_text.len()));
+        let end = floor_char_boundary(
+            source,
+            (offset + len.max(1)).min(line_start + line_text.len()),
+        );
         self.span = source[offset..end.max(offset)].chars().count().max(1);
         self.source_line = Some(line_text.to_string());
         self
@@ -113,12 +118,19 @@ impl Diagnostic {
         if self.line == 0 {
             let _ = write!(out, "{path}: {kind}: {}", self.message);
         } else {
-            let _ = write!(out, "{path}:{}:{}: {kind}: {}", self.line, self.column, self.message);
+            let _ = write!(
+                out,
+                "{path}:{}:{}: {kind}: {}",
+                self.line, self.column, self.message
+            );
         }
         let gutter = self.line.to_string().len();
         if let Some(source) = &self.source_line {
             let pad = " ".repeat(gutter);
-            let shown: String = source.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown: String = source
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
             let _ = write!(out, "\n{pad} |\n{} | {shown}", self.line);
             let _ = write!(
                 out,

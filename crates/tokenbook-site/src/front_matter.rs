@@ -39,7 +39,11 @@ pub struct Split<'a> {
 /// Splits off and parses the front matter of the lesson at `path`.
 pub fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagnostic> {
     let Some(rest) = strip_fence_line(source) else {
-        return Ok(Split { front_matter: FrontMatter::default(), body: source, body_offset: 0 });
+        return Ok(Split {
+            front_matter: FrontMatter::default(),
+            body: source,
+            body_offset: 0,
+        });
     };
     let toml_start = source.len() - rest.len();
     let mut offset = toml_start;
@@ -47,49 +51,73 @@ pub fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagnostic> {
         if line.trim_end() == "+++" {
             let toml = &source[toml_start..offset];
             let body_offset = offset + line.len();
-            let front_matter: FrontMatter =
-                toml::from_str(toml).map_err(|e| toml_error(path, source, toml_start, &e, FIELDS))?;
+            let front_matter: FrontMatter = toml::from_str(toml)
+                .map_err(|e| toml_error(path, source, toml_start, &e, FIELDS))?;
             check(path, source, toml_start, toml, &front_matter)?;
-            return Ok(Split { front_matter, body: &source[body_offset..], body_offset });
+            return Ok(Split {
+                front_matter,
+                body: &source[body_offset..],
+                body_offset,
+            });
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(path, "front matter opened with `+++` is never closed")
-        .at(source, 0, 3)
-        .with_hint("add a line holding only `+++` after the front matter"))
+    Err(
+        Diagnostic::error(path, "front matter opened with `+++` is never closed")
+            .at(source, 0, 3)
+            .with_hint("add a line holding only `+++` after the front matter"),
+    )
 }
 
 fn strip_fence_line(source: &str) -> Option<&str> {
     let rest = source.strip_prefix("+++")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
-fn check(path: &str, source: &str, toml_start: usize, toml: &str, fm: &FrontMatter) -> Result<(), Diagnostic> {
+fn check(
+    path: &str,
+    source: &str,
+    toml_start: usize,
+    toml: &str,
+    fm: &FrontMatter,
+) -> Result<(), Diagnostic> {
     let at_key = |key: &str| toml_start + toml.find(key).unwrap_or(0);
-    if let Some(slug) = &fm.slug {
-        if slug.is_empty() || !slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-            return Err(Diagnostic::error(path, format!("invalid slug `{slug}`"))
-                .at(source, at_key("slug"), 4)
-                .with_hint("a slug is one URL segment of letters, digits, `-` and `_`, e.g. `the-flow`"));
-        }
+    if let Some(slug) = &fm.slug
+        && (slug.is_empty()
+            || !slug
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+    {
+        return Err(Diagnostic::error(path, format!("invalid slug `{slug}`"))
+            .at(source, at_key("slug"), 4)
+            .with_hint(
+                "a slug is one URL segment of letters, digits, `-` and `_`, e.g. `the-flow`",
+            ));
     }
-    if let Some(title) = &fm.title {
-        if title.trim().is_empty() {
-            return Err(Diagnostic::error(path, "empty title")
-                .at(source, at_key("title"), 5)
-                .with_hint("remove the `title` line to use the first `#` heading, or give a title"));
-        }
+    if let Some(title) = &fm.title
+        && title.trim().is_empty()
+    {
+        return Err(Diagnostic::error(path, "empty title")
+            .at(source, at_key("title"), 5)
+            .with_hint("remove the `title` line to use the first `#` heading, or give a title"));
     }
     for alias in &fm.aliases {
         let clean = alias.trim_matches('/');
         let bad = clean.is_empty()
             || alias.contains("://")
             || alias.contains('\\')
-            || clean.split('/').any(|s| s.is_empty() || s == "." || s == "..");
+            || clean
+                .split('/')
+                .any(|s| s.is_empty() || s == "." || s == "..");
         if bad {
             return Err(Diagnostic::error(path, format!("invalid alias `{alias}`"))
-                .at(source, toml_start + toml.find(alias.as_str()).unwrap_or(0), alias.len())
+                .at(
+                    source,
+                    toml_start + toml.find(alias.as_str()).unwrap_or(0),
+                    alias.len(),
+                )
                 .with_hint("an alias is an old path inside the site, e.g. `old/the-flow/`"));
         }
     }
@@ -103,7 +131,10 @@ mod tests {
     #[test]
     fn no_front_matter() {
         let s = split("a.md", "# Title\n").unwrap();
-        assert_eq!((s.front_matter, s.body, s.body_offset), (FrontMatter::default(), "# Title\n", 0));
+        assert_eq!(
+            (s.front_matter, s.body, s.body_offset),
+            (FrontMatter::default(), "# Title\n", 0)
+        );
     }
 
     #[test]

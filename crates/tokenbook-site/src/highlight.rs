@@ -49,10 +49,21 @@ const CLASS_RULES: &[(&str, &str)] = &[
 ];
 
 /// Languages written in fences that are plain text on purpose.
-const PLAIN: &[&str] = &["", "text", "txt", "plain", "plaintext", "none", "output", "console", "diagram"];
+const PLAIN: &[&str] = &[
+    "",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "none",
+    "output",
+    "console",
+    "diagram",
+];
 
 /// The languages the course relies on, for hints.
-pub const COURSE_LANGUAGES: &str = "bash (sh, shell), http, javascript (js), json, rust, toml, yaml";
+pub const COURSE_LANGUAGES: &str =
+    "bash (sh, shell), http, javascript (js), json, rust, toml, yaml";
 
 /// The outcome of highlighting one code block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +80,10 @@ fn syntax_set() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(|| {
         let mut builder: SyntaxSetBuilder = SyntaxSet::load_defaults_newlines().into_builder();
-        for source in [include_str!("../syntaxes/http.sublime-syntax"), include_str!("../syntaxes/toml.sublime-syntax")] {
+        for source in [
+            include_str!("../syntaxes/http.sublime-syntax"),
+            include_str!("../syntaxes/toml.sublime-syntax"),
+        ] {
             // The shipped syntaxes are tested; a broken one would fail every test.
             if let Ok(definition) = SyntaxDefinition::load_from_str(source, true, None) {
                 builder.add(definition);
@@ -156,7 +170,10 @@ struct Runs {
 
 impl Runs {
     fn with_capacity(n: usize) -> Self {
-        Runs { html: String::with_capacity(n), open: None }
+        Runs {
+            html: String::with_capacity(n),
+            open: None,
+        }
     }
 
     fn push(&mut self, text: &str, class: Option<&'static str>) {
@@ -197,16 +214,28 @@ mod tests {
     #[test]
     fn every_course_language_highlights() {
         for (lang, code, expect) in [
-            ("json", "{\"a\": \"b\", \"n\": 1}\n", "<span class=\"a\">&quot;a&quot;</span>"),
+            (
+                "json",
+                "{\"a\": \"b\", \"n\": 1}\n",
+                "<span class=\"a\">&quot;a&quot;</span>",
+            ),
             ("bash", "# c\necho \"$HOME\"\n", "<span class=\"c\"># c"),
             ("sh", "echo 'x'\n", "<span class=\"s\">&#39;x&#39;"),
             ("shell", "echo 'x'\n", "<span class=\"s\">"),
             ("javascript", "const x = 1;\n", "<span class=\"k\">const"),
             ("js", "let x = 'y';\n", "<span class=\"s\">"),
             ("rust", "fn main() {}\n", "<span class=\"k\">fn"),
-            ("toml", "[site]\ntitle = \"x\" # c\n", "<span class=\"a\">title"),
+            (
+                "toml",
+                "[site]\ntitle = \"x\" # c\n",
+                "<span class=\"a\">title",
+            ),
             ("yaml", "key: value\n", "<span class=\"a\">key</span>"),
-            ("http", "POST /token HTTP/1.1\nHost: a\n\ngrant_type=client_credentials\n", "<span class=\"k\">POST"),
+            (
+                "http",
+                "POST /token HTTP/1.1\nHost: a\n\ngrant_type=client_credentials\n",
+                "<span class=\"k\">POST",
+            ),
         ] {
             let out = html(lang, code);
             assert!(out.contains(expect), "{lang}: {out}");
@@ -215,11 +244,26 @@ mod tests {
 
     #[test]
     fn http_bodies_highlight_as_json_or_form() {
-        let out = html("http", "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"token_type\": \"Bearer\"}\n");
-        assert!(out.contains("<span class=\"n\">HTTP/1.1 200</span>"), "{out}");
-        assert!(out.contains("<span class=\"a\">Content-Type</span>"), "{out}");
-        assert!(out.contains("<span class=\"a\">&quot;token_type&quot;</span>"), "{out}");
-        let out = html("http", "POST /t HTTP/1.1\n\ngrant_type=client_credentials&scope=a\n");
+        let out = html(
+            "http",
+            "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"token_type\": \"Bearer\"}\n",
+        );
+        assert!(
+            out.contains("<span class=\"n\">HTTP/1.1 200</span>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span class=\"a\">Content-Type</span>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span class=\"a\">&quot;token_type&quot;</span>"),
+            "{out}"
+        );
+        let out = html(
+            "http",
+            "POST /t HTTP/1.1\n\ngrant_type=client_credentials&scope=a\n",
+        );
         assert!(out.contains("<span class=\"a\">grant_type</span>"), "{out}");
     }
 
@@ -229,7 +273,12 @@ mod tests {
         let out = html("json", code);
         assert!(!out.contains("<span class=\"\""));
         assert!(!out.contains("<span><span"), "{out}");
-        assert!(out.len() < code.len() * 4, "{} bytes for {}: {out}", out.len(), code.len());
+        assert!(
+            out.len() < code.len() * 4,
+            "{} bytes for {}: {out}",
+            out.len(),
+            code.len()
+        );
         let text = strip_tags(&out).replace("&quot;", "\"");
         assert_eq!(text, code);
     }

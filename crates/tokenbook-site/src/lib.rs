@@ -80,12 +80,18 @@ impl Build {
 
     /// How many diagnostics have this severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     /// How many HTML pages were generated.
     pub fn pages(&self) -> usize {
-        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count()
     }
 }
 
@@ -104,39 +110,73 @@ pub fn build(input: &SiteInput) -> Build {
                 Err(d) => diagnostics.push(d),
             }
         } else {
-            sources.push(Source { path: file.path.clone(), text });
+            sources.push(Source {
+                path: file.path.clone(),
+                text,
+            });
         }
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
 
     let course = Course::assemble(&sources, &mut diagnostics);
-    let parsed: Vec<_> = course.lessons.par_iter().map(|l| markdown::parse(l.body, l.body_offset)).collect();
+    let parsed: Vec<_> = course
+        .lessons
+        .par_iter()
+        .map(|l| markdown::parse(l.body, l.body_offset))
+        .collect();
     let titles: Vec<String> = course
         .lessons
         .iter()
         .zip(&parsed)
         .map(|(l, p)| {
-            l.front_matter.title.clone().or_else(|| p.title.clone()).unwrap_or_else(|| slug::title_from_name(l.stem))
+            l.front_matter
+                .title
+                .clone()
+                .or_else(|| p.title.clone())
+                .unwrap_or_else(|| slug::title_from_name(l.stem))
         })
         .collect();
     let descriptions: Vec<String> = course
         .lessons
         .iter()
         .zip(&parsed)
-        .map(|(l, p)| l.front_matter.description.clone().or_else(|| p.summary.clone()).unwrap_or_default())
+        .map(|(l, p)| {
+            l.front_matter
+                .description
+                .clone()
+                .or_else(|| p.summary.clone())
+                .unwrap_or_default()
+        })
         .collect();
 
     let outputs = claim_outputs(&course, input, &mut diagnostics);
     let index = LinkIndex {
-        lessons: course.lessons.iter().enumerate().map(|(i, l)| (l.path, i)).collect(),
+        lessons: course
+            .lessons
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.path, i))
+            .collect(),
         urls: course.lessons.iter().map(|l| l.url.as_str()).collect(),
         titles: titles.iter().map(String::as_str).collect(),
-        anchors: parsed.iter().map(|p| p.headings.iter().map(|h| h.id.as_str()).collect()).collect(),
-        parts: course.parts.iter().map(|p| (p.dir.as_str(), p.url.as_str())).collect(),
+        anchors: parsed
+            .iter()
+            .map(|p| p.headings.iter().map(|h| h.id.as_str()).collect())
+            .collect(),
+        parts: course
+            .parts
+            .iter()
+            .map(|p| (p.dir.as_str(), p.url.as_str()))
+            .collect(),
         assets: input.assets.iter().map(String::as_str).collect(),
         outputs,
     };
-    let view = SiteView { config: &config, course: &course, titles: titles.clone(), descriptions };
+    let view = SiteView {
+        config: &config,
+        course: &course,
+        titles: titles.clone(),
+        descriptions,
+    };
 
     let lesson_pages: Vec<(OutputFile, Vec<Diagnostic>)> = course
         .lessons
@@ -144,13 +184,31 @@ pub fn build(input: &SiteInput) -> Build {
         .enumerate()
         .map(|(i, lesson)| {
             let mut found = Vec::new();
-            let targets = links::resolve_all(&index, i, lesson.path, lesson.source, &parsed[i].links, &mut found);
+            let targets = links::resolve_all(
+                &index,
+                i,
+                lesson.path,
+                lesson.source,
+                &parsed[i].links,
+                &mut found,
+            );
             let rendered = markdown::render(&parsed[i], lesson.path, lesson.source, &targets);
             found.extend(rendered.diagnostics);
             let html = view
-                .lesson_page(i, rendered.title_html.as_deref(), &rendered.html, &parsed[i].headings)
+                .lesson_page(
+                    i,
+                    rendered.title_html.as_deref(),
+                    &rendered.html,
+                    &parsed[i].headings,
+                )
                 .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found));
-            (OutputFile { path: format!("{}index.html", lesson.url), contents: html.into_bytes() }, found)
+            (
+                OutputFile {
+                    path: format!("{}index.html", lesson.url),
+                    contents: html.into_bytes(),
+                },
+                found,
+            )
         })
         .collect();
 
@@ -160,35 +218,66 @@ pub fn build(input: &SiteInput) -> Build {
         diagnostics.extend(found);
     }
     for (p, part) in course.parts.iter().enumerate() {
-        let html = view.contents_page(p).unwrap_or_else(|e| template_failure(&part.dir, &e, &mut diagnostics));
-        files.push(OutputFile { path: format!("{}index.html", part.url), contents: html.into_bytes() });
+        let html = view
+            .contents_page(p)
+            .unwrap_or_else(|e| template_failure(&part.dir, &e, &mut diagnostics));
+        files.push(OutputFile {
+            path: format!("{}index.html", part.url),
+            contents: html.into_bytes(),
+        });
     }
     for (i, lesson) in course.lessons.iter().enumerate() {
         for alias in &lesson.front_matter.aliases {
             let dir = alias_dir(alias);
-            let html = view.redirect_page(i, &dir).unwrap_or_else(|e| template_failure(lesson.path, &e, &mut diagnostics));
-            files.push(OutputFile { path: format!("{dir}index.html"), contents: html.into_bytes() });
+            let html = view
+                .redirect_page(i, &dir)
+                .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut diagnostics));
+            files.push(OutputFile {
+                path: format!("{dir}index.html"),
+                contents: html.into_bytes(),
+            });
         }
     }
-    let not_found = view.not_found_page().unwrap_or_else(|e| template_failure("404", &e, &mut diagnostics));
-    files.push(OutputFile { path: "404.html".into(), contents: not_found.into_bytes() });
-    files.push(OutputFile { path: "sitemap.xml".into(), contents: view.sitemap().into_bytes() });
+    let not_found = view
+        .not_found_page()
+        .unwrap_or_else(|e| template_failure("404", &e, &mut diagnostics));
+    files.push(OutputFile {
+        path: "404.html".into(),
+        contents: not_found.into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: view.sitemap().into_bytes(),
+    });
 
-    diagnostics.sort_by(|a, b| (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message)));
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+    });
     diagnostics.dedup();
-    Build { files, diagnostics, lessons: course.lessons.len() }
+    Build {
+        files,
+        diagnostics,
+        lessons: course.lessons.len(),
+    }
 }
 
 /// UTF-8 text of a source without its byte-order mark; invalid bytes are
 /// reported at their position and replaced, so the rest still builds.
 fn decode(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
         Err(e) => {
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             let bad = &bytes[e.valid_up_to()..bytes.len().min(e.valid_up_to() + 4)];
-            let shown: Vec<String> = bad.iter().take(e.error_len().unwrap_or(bad.len()).max(1)).map(|b| format!("0x{b:02X}")).collect();
+            let shown: Vec<String> = bad
+                .iter()
+                .take(e.error_len().unwrap_or(bad.len()).max(1))
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
             diagnostics.push(
                 Diagnostic::error(&file.path, format!("the file is not valid UTF-8: byte {} cannot start or continue a character", shown.join(" ")))
                     .at(&lossy, e.valid_up_to(), 1)
@@ -202,14 +291,21 @@ fn decode(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> String {
 /// The site path of an alias's redirect page: `old/flow` -> `old/flow/`.
 fn alias_dir(alias: &str) -> String {
     let trimmed = alias.trim_matches('/');
-    let trimmed = trimmed.strip_suffix("/index.html").or_else(|| trimmed.strip_suffix(".html")).unwrap_or(trimmed);
+    let trimmed = trimmed
+        .strip_suffix("/index.html")
+        .or_else(|| trimmed.strip_suffix(".html"))
+        .unwrap_or(trimmed);
     format!("{trimmed}/")
 }
 
 /// Registers every output path with its owner and reports clashes: two
 /// lessons with one URL, an alias on top of a page, a page over a static
 /// file. Returns the set of all output paths.
-fn claim_outputs(course: &Course<'_>, input: &SiteInput, diagnostics: &mut Vec<Diagnostic>) -> HashSet<String> {
+fn claim_outputs(
+    course: &Course<'_>,
+    input: &SiteInput,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashSet<String> {
     let mut owners: HashMap<String, String> = HashMap::new();
     let mut claim = |path: String, owner: &str, report: &mut dyn FnMut(&str)| {
         if let Some(first) = owners.get(&path) {
@@ -223,41 +319,79 @@ fn claim_outputs(course: &Course<'_>, input: &SiteInput, diagnostics: &mut Vec<D
     }
     for fixed in ["index.html", "404.html", "sitemap.xml"] {
         claim(fixed.to_string(), "the site itself", &mut |first| {
-            diagnostics.push(Diagnostic::error(config::CONFIG_FILE, format!("`{fixed}` is generated by tokenbook, but {first} is in the way")).with_hint("rename or remove that file"));
+            diagnostics.push(
+                Diagnostic::error(
+                    config::CONFIG_FILE,
+                    format!("`{fixed}` is generated by tokenbook, but {first} is in the way"),
+                )
+                .with_hint("rename or remove that file"),
+            );
         });
     }
     for part in course.parts.iter().skip(1) {
-        claim(format!("{}index.html", part.url), &format!("the part `{}`", part.dir), &mut |first| {
-            diagnostics.push(Diagnostic::error(&part.dir, format!("the part's URL `{}` is already used by {first}", part.url)).with_hint("rename the folder or set `slug` in its `_part.toml`"));
-        });
+        claim(
+            format!("{}index.html", part.url),
+            &format!("the part `{}`", part.dir),
+            &mut |first| {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &part.dir,
+                        format!("the part's URL `{}` is already used by {first}", part.url),
+                    )
+                    .with_hint("rename the folder or set `slug` in its `_part.toml`"),
+                );
+            },
+        );
     }
     for lesson in &course.lessons {
-        claim(format!("{}index.html", lesson.url), &format!("`{}`", lesson.path), &mut |first| {
-            let at = lesson.source.find("slug").filter(|_| lesson.front_matter.slug.is_some()).unwrap_or(0);
-            diagnostics.push(
+        claim(
+            format!("{}index.html", lesson.url),
+            &format!("`{}`", lesson.path),
+            &mut |first| {
+                let at = lesson
+                    .source
+                    .find("slug")
+                    .filter(|_| lesson.front_matter.slug.is_some())
+                    .unwrap_or(0);
+                diagnostics.push(
                 Diagnostic::error(lesson.path, format!("duplicate URL `{}`: {first} has it too", lesson.url))
                     .at(lesson.source, at, 1)
                     .with_hint("rename one of the files, or give one a different `slug` in its front matter"),
             );
-        });
+            },
+        );
     }
     for lesson in &course.lessons {
         for alias in &lesson.front_matter.aliases {
             let dir = alias_dir(alias);
-            claim(format!("{dir}index.html"), &format!("an alias of `{}`", lesson.path), &mut |first| {
-                let at = lesson.source.find(alias.as_str()).unwrap_or(0);
-                diagnostics.push(
-                    Diagnostic::error(lesson.path, format!("alias `{alias}` would replace {first}"))
+            claim(
+                format!("{dir}index.html"),
+                &format!("an alias of `{}`", lesson.path),
+                &mut |first| {
+                    let at = lesson.source.find(alias.as_str()).unwrap_or(0);
+                    diagnostics.push(
+                        Diagnostic::error(
+                            lesson.path,
+                            format!("alias `{alias}` would replace {first}"),
+                        )
                         .at(lesson.source, at, alias.len())
                         .with_hint("an alias must be an address no page uses any more; remove it"),
-                );
-            });
+                    );
+                },
+            );
         }
     }
     owners.into_keys().collect()
 }
 
-fn template_failure(path: &str, error: &askama::Error, diagnostics: &mut Vec<Diagnostic>) -> String {
-    diagnostics.push(Diagnostic::error(path, format!("a template failed to render: {error}")).with_hint("this is a bug in tokenbook's templates, not in the content"));
+fn template_failure(
+    path: &str,
+    error: &askama::Error,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    diagnostics.push(
+        Diagnostic::error(path, format!("a template failed to render: {error}"))
+            .with_hint("this is a bug in tokenbook's templates, not in the content"),
+    );
     String::new()
 }

@@ -59,10 +59,18 @@ pub fn resolve_all(
 
 type Problem = (String, Option<String>);
 
-fn resolve(index: &LinkIndex<'_>, lesson: usize, path: &str, link: &LinkSite) -> Result<Option<LinkTarget>, Problem> {
+fn resolve(
+    index: &LinkIndex<'_>,
+    lesson: usize,
+    path: &str,
+    link: &LinkSite,
+) -> Result<Option<LinkTarget>, Problem> {
     let dest = link.dest.trim();
     if dest.is_empty() {
-        return Err(("empty link".to_string(), Some("write the target between the parentheses: `[text](./03_The_Flow.md)`".into())));
+        return Err((
+            "empty link".to_string(),
+            Some("write the target between the parentheses: `[text](./03_The_Flow.md)`".into()),
+        ));
     }
     if is_external(dest) {
         return Ok(None);
@@ -86,21 +94,35 @@ fn resolve(index: &LinkIndex<'_>, lesson: usize, path: &str, link: &LinkSite) ->
 
     if let Some(site_path) = decoded.strip_prefix('/') {
         let known = index.outputs.contains(site_path)
-            || index.outputs.contains(&format!("{}index.html", ensure_slash(site_path)));
+            || index
+                .outputs
+                .contains(&format!("{}index.html", ensure_slash(site_path)));
         if !known {
-            return Err((format!("link to `{dest}`, which is not a page or file of the site"), None));
+            return Err((
+                format!("link to `{dest}`, which is not a page or file of the site"),
+                None,
+            ));
         }
-        let site_path = if site_path.ends_with('/') || site_path.is_empty() || index.outputs.contains(site_path) {
+        let site_path = if site_path.ends_with('/')
+            || site_path.is_empty()
+            || index.outputs.contains(site_path)
+        {
             site_path.to_string()
         } else {
             ensure_slash(site_path)
         };
-        return Ok(Some(LinkTarget { href: with_fragment(relative_url(from_url, &site_path)), title: None }));
+        return Ok(Some(LinkTarget {
+            href: with_fragment(relative_url(from_url, &site_path)),
+            title: None,
+        }));
     }
 
     let dir = path.rfind('/').map_or("", |i| &path[..=i]);
     let Some(resolved) = join(dir, &decoded) else {
-        return Err((format!("link to `{dest}` leaves the content directory"), Some("link only to lessons and files inside the content directory".into())));
+        return Err((
+            format!("link to `{dest}` leaves the content directory"),
+            Some("link only to lessons and files inside the content directory".into()),
+        ));
     };
     if let Some(&target_lesson) = index.lessons.get(resolved.as_str()) {
         if let Some(fragment) = fragment {
@@ -112,18 +134,43 @@ fn resolve(index: &LinkIndex<'_>, lesson: usize, path: &str, link: &LinkSite) ->
         }));
     }
     if index.assets.contains(resolved.as_str()) {
-        return Ok(Some(LinkTarget { href: with_fragment(relative_url(from_url, &resolved)), title: None }));
+        return Ok(Some(LinkTarget {
+            href: with_fragment(relative_url(from_url, &resolved)),
+            title: None,
+        }));
     }
     if let Some(part_url) = index.parts.get(ensure_slash(&resolved).as_str()) {
-        return Ok(Some(LinkTarget { href: with_fragment(relative_url(from_url, part_url)), title: None }));
+        return Ok(Some(LinkTarget {
+            href: with_fragment(relative_url(from_url, part_url)),
+            title: None,
+        }));
     }
-    let what = if resolved.ends_with(".md") { "a lesson" } else { "a file" };
-    let hint = closest(&resolved, index.lessons.keys().copied().chain(index.assets.iter().copied()))
-        .map(|best| format!("did you mean `{}`?", relative_path(dir, best)));
-    Err((format!("link to {what} that does not exist: `{dest}`"), hint))
+    let what = if resolved.ends_with(".md") {
+        "a lesson"
+    } else {
+        "a file"
+    };
+    let hint = closest(
+        &resolved,
+        index
+            .lessons
+            .keys()
+            .copied()
+            .chain(index.assets.iter().copied()),
+    )
+    .map(|best| format!("did you mean `{}`?", relative_path(dir, best)));
+    Err((
+        format!("link to {what} that does not exist: `{dest}`"),
+        hint,
+    ))
 }
 
-fn check_anchor(index: &LinkIndex<'_>, lesson: usize, fragment: &str, dest: &str) -> Result<(), Problem> {
+fn check_anchor(
+    index: &LinkIndex<'_>,
+    lesson: usize,
+    fragment: &str,
+    dest: &str,
+) -> Result<(), Problem> {
     let fragment = percent_decode(fragment);
     if fragment.is_empty() || index.anchors[lesson].contains(fragment.as_str()) {
         return Ok(());
@@ -131,11 +178,24 @@ fn check_anchor(index: &LinkIndex<'_>, lesson: usize, fragment: &str, dest: &str
     let mut known: Vec<&str> = index.anchors[lesson].iter().copied().collect();
     known.sort_unstable();
     let listed: Vec<String> = known.iter().take(12).map(|a| format!("#{a}")).collect();
-    let more = if known.len() > listed.len() { ", …" } else { "" };
+    let more = if known.len() > listed.len() {
+        ", …"
+    } else {
+        ""
+    };
     let hint = closest(&fragment, known.iter().copied())
-        .map(|best| format!("did you mean `#{best}`? `{}` has: {}{more}", index.titles[lesson], listed.join(" ")))
+        .map(|best| {
+            format!(
+                "did you mean `#{best}`? `{}` has: {}{more}",
+                index.titles[lesson],
+                listed.join(" ")
+            )
+        })
         .or_else(|| Some("that lesson has no headings to link to".to_string()));
-    Err((format!("link to an anchor that does not exist: `{dest}`"), hint))
+    Err((
+        format!("link to an anchor that does not exist: `{dest}`"),
+        hint,
+    ))
 }
 
 /// True for links with a scheme (`https:`, `mailto:`) or protocol-relative.
@@ -148,7 +208,9 @@ pub fn is_external(dest: &str) -> bool {
             let scheme = &dest[..i];
             !scheme.is_empty()
                 && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -178,14 +240,26 @@ fn join(dir: &str, path: &str) -> Option<String> {
 fn relative_path(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let ups = from.len() - common;
     let rest = to_parts[common..].join("/");
-    if ups == 0 { format!("./{rest}") } else { format!("{}{rest}", "../".repeat(ups)) }
+    if ups == 0 {
+        format!("./{rest}")
+    } else {
+        format!("{}{rest}", "../".repeat(ups))
+    }
 }
 
 fn ensure_slash(path: &str) -> String {
-    if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
 }
 
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -201,12 +275,14 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && text.is_char_boundary(i + 3) {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && text.is_char_boundary(i + 3)
+            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -220,10 +296,18 @@ mod tests {
 
     fn index() -> LinkIndex<'static> {
         LinkIndex {
-            lessons: HashMap::from([("01_Intro.md", 0), ("03_The_Flow.md", 1), ("part/05_Deep.md", 2)]),
+            lessons: HashMap::from([
+                ("01_Intro.md", 0),
+                ("03_The_Flow.md", 1),
+                ("part/05_Deep.md", 2),
+            ]),
             urls: vec!["01-intro/", "03-the-flow/", "part/05-deep/"],
             titles: vec!["Intro", "The Flow", "Deep"],
-            anchors: vec![HashSet::from(["start"]), HashSet::from(["the-flow", "step-two"]), HashSet::new()],
+            anchors: vec![
+                HashSet::from(["start"]),
+                HashSet::from(["the-flow", "step-two"]),
+                HashSet::new(),
+            ],
             parts: HashMap::from([("part/", "part/")]),
             assets: HashSet::from(["img/flow.png"]),
             outputs: HashSet::from(["css/site.css".to_string(), "index.html".to_string()]),
@@ -231,7 +315,12 @@ mod tests {
     }
 
     fn check(from: usize, path: &str, dest: &str) -> Result<Option<String>, String> {
-        let link = LinkSite { dest: dest.into(), offset: 0, len: 1, text: None };
+        let link = LinkSite {
+            dest: dest.into(),
+            offset: 0,
+            len: 1,
+            text: None,
+        };
         resolve(&index(), from, path, &link)
             .map(|t| t.map(|t| t.href))
             .map_err(|(m, h)| format!("{m} / {}", h.unwrap_or_default()))
@@ -239,18 +328,46 @@ mod tests {
 
     #[test]
     fn lesson_links_become_relative_page_urls() {
-        assert_eq!(check(0, "01_Intro.md", "./03_The_Flow.md"), Ok(Some("../03-the-flow/index.html".into())));
-        assert_eq!(check(0, "01_Intro.md", "03_The_Flow.md#step-two"), Ok(Some("../03-the-flow/index.html#step-two".into())));
-        assert_eq!(check(2, "part/05_Deep.md", "../01_Intro.md"), Ok(Some("../../01-intro/index.html".into())));
-        assert_eq!(check(0, "01_Intro.md", "img/flow.png"), Ok(Some("../img/flow.png".into())));
-        assert_eq!(check(0, "01_Intro.md", "/css/site.css"), Ok(Some("../css/site.css".into())));
-        assert_eq!(check(0, "01_Intro.md", "./part/"), Ok(Some("../part/index.html".into())));
-        assert_eq!(check(0, "01_Intro.md", "03_The%5FFlow.md"), Ok(Some("../03-the-flow/index.html".into())));
+        assert_eq!(
+            check(0, "01_Intro.md", "./03_The_Flow.md"),
+            Ok(Some("../03-the-flow/index.html".into()))
+        );
+        assert_eq!(
+            check(0, "01_Intro.md", "03_The_Flow.md#step-two"),
+            Ok(Some("../03-the-flow/index.html#step-two".into()))
+        );
+        assert_eq!(
+            check(2, "part/05_Deep.md", "../01_Intro.md"),
+            Ok(Some("../../01-intro/index.html".into()))
+        );
+        assert_eq!(
+            check(0, "01_Intro.md", "img/flow.png"),
+            Ok(Some("../img/flow.png".into()))
+        );
+        assert_eq!(
+            check(0, "01_Intro.md", "/css/site.css"),
+            Ok(Some("../css/site.css".into()))
+        );
+        assert_eq!(
+            check(0, "01_Intro.md", "./part/"),
+            Ok(Some("../part/index.html".into()))
+        );
+        assert_eq!(
+            check(0, "01_Intro.md", "03_The%5FFlow.md"),
+            Ok(Some("../03-the-flow/index.html".into()))
+        );
     }
 
     #[test]
     fn external_and_same_page_links_stay() {
-        assert_eq!(check(0, "01_Intro.md", "https://www.rfc-editor.org/rfc/rfc6749#section-4.4"), Ok(None));
+        assert_eq!(
+            check(
+                0,
+                "01_Intro.md",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.4"
+            ),
+            Ok(None)
+        );
         assert_eq!(check(0, "01_Intro.md", "mailto:a@example.com"), Ok(None));
         assert_eq!(check(0, "01_Intro.md", "#start"), Ok(None));
     }
@@ -258,11 +375,18 @@ mod tests {
     #[test]
     fn broken_links_name_the_closest_target() {
         let e = check(0, "01_Intro.md", "./03_The_Flw.md").unwrap_err();
-        assert!(e.contains("does not exist: `./03_The_Flw.md`") && e.contains("did you mean `./03_The_Flow.md`?"), "{e}");
+        assert!(
+            e.contains("does not exist: `./03_The_Flw.md`")
+                && e.contains("did you mean `./03_The_Flow.md`?"),
+            "{e}"
+        );
         let e = check(2, "part/05_Deep.md", "../03_Flow.md").unwrap_err();
         assert!(e.contains("did you mean `../03_The_Flow.md`?"), "{e}");
         let e = check(0, "01_Intro.md", "03_The_Flow.md#step-too").unwrap_err();
-        assert!(e.contains("anchor that does not exist") && e.contains("`#step-two`"), "{e}");
+        assert!(
+            e.contains("anchor that does not exist") && e.contains("`#step-two`"),
+            "{e}"
+        );
         let e = check(0, "01_Intro.md", "#strat").unwrap_err();
         assert!(e.contains("`#start`"), "{e}");
         let e = check(0, "01_Intro.md", "../../etc/passwd").unwrap_err();

@@ -83,7 +83,13 @@ pub fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
         .map(|(e, r)| (e, r.start + body_offset..r.end + body_offset))
         .collect();
     events.shrink_to_fit();
-    let mut parsed = Parsed { events, headings: Vec::new(), links: Vec::new(), title: None, summary: None };
+    let mut parsed = Parsed {
+        events,
+        headings: Vec::new(),
+        links: Vec::new(),
+        title: None,
+        summary: None,
+    };
     let mut used = HashSet::new();
     let mut i = 0;
     while i < parsed.events.len() {
@@ -91,12 +97,20 @@ pub fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let (text, end) = plain_text(&parsed.events, i);
                 let level = heading_level(*level);
-                let base = id.as_deref().map(str::to_string).unwrap_or_else(|| heading_id(&text));
+                let base = id
+                    .as_deref()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| heading_id(&text));
                 let id = unique(&base, &mut used);
                 if level == 1 && parsed.title.is_none() && !text.trim().is_empty() {
                     parsed.title = Some(text.trim().to_string());
                 }
-                parsed.headings.push(Heading { level, id, text: text.trim().to_string(), offset: parsed.events[i].1.start });
+                parsed.headings.push(Heading {
+                    level,
+                    id,
+                    text: text.trim().to_string(),
+                    offset: parsed.events[i].1.start,
+                });
                 i = end;
             }
             Event::Start(Tag::Paragraph) if parsed.summary.is_none() => {
@@ -110,10 +124,18 @@ pub fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let range = parsed.events[i].1.clone();
                 let text = match (&parsed.events.get(i + 1), &parsed.events.get(i + 2)) {
-                    (Some((Event::Text(t), _)), Some((Event::End(TagEnd::Link | TagEnd::Image), _))) => Some(t.to_string()),
+                    (
+                        Some((Event::Text(t), _)),
+                        Some((Event::End(TagEnd::Link | TagEnd::Image), _)),
+                    ) => Some(t.to_string()),
                     _ => None,
                 };
-                parsed.links.push(LinkSite { dest: dest_url.to_string(), offset: range.start, len: range.len(), text });
+                parsed.links.push(LinkSite {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    len: range.len(),
+                    text,
+                });
                 i += 1;
             }
             _ => i += 1,
@@ -191,10 +213,16 @@ pub struct Rendered {
 
 /// Renders a parsed lesson; `targets` maps link offsets to their resolved
 /// targets (links absent from it are written as they are).
-pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<usize, LinkTarget>) -> Rendered {
+pub fn render(
+    parsed: &Parsed<'_>,
+    path: &str,
+    source: &str,
+    targets: &HashMap<usize, LinkTarget>,
+) -> Rendered {
     let mut diagnostics = Vec::new();
     let events = beginner_check::transform(&parsed.events, path, source, &mut diagnostics);
-    let headings: HashMap<usize, &Heading> = parsed.headings.iter().map(|h| (h.offset, h)).collect();
+    let headings: HashMap<usize, &Heading> =
+        parsed.headings.iter().map(|h| (h.offset, h)).collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut i = 0;
     let mut open_headings: Vec<(u8, &Heading, usize)> = Vec::new();
@@ -205,7 +233,9 @@ pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<u
             Event::Start(Tag::Heading { .. }) => {
                 if let Some(heading) = headings.get(&range.start) {
                     open_headings.push((heading.level, heading, out.len()));
-                    out.push(Event::Html(format!("<h{} id=\"{}\">", heading.level, escape(&heading.id)).into()));
+                    out.push(Event::Html(
+                        format!("<h{} id=\"{}\">", heading.level, escape(&heading.id)).into(),
+                    ));
                 } else {
                     out.push(event.clone());
                 }
@@ -226,7 +256,12 @@ pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<u
                 }
                 None => out.push(event.clone()),
             },
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 match targets.get(&range.start) {
                     Some(target) => {
                         out.push(Event::Start(Tag::Link {
@@ -236,18 +271,24 @@ pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<u
                             id: id.clone(),
                         }));
                         // `[03_The_Flow.md](./03_The_Flow.md)` reads better as the title.
-                        if let (Some(title), Some((Event::Text(text), _))) = (&target.title, events.get(i + 1)) {
-                            if is_file_name_of(text, dest_url) {
-                                out.push(Event::Text(title.clone().into()));
-                                i += 2;
-                                continue;
-                            }
+                        if let (Some(title), Some((Event::Text(text), _))) =
+                            (&target.title, events.get(i + 1))
+                            && is_file_name_of(text, dest_url)
+                        {
+                            out.push(Event::Text(title.clone().into()));
+                            i += 2;
+                            continue;
                         }
                     }
                     None => out.push(event.clone()),
                 }
             }
-            Event::Start(Tag::Image { link_type, title, id, .. }) if targets.contains_key(&range.start) => {
+            Event::Start(Tag::Image {
+                link_type,
+                title,
+                id,
+                ..
+            }) if targets.contains_key(&range.start) => {
                 out.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: targets[&range.start].href.clone().into(),
@@ -274,13 +315,22 @@ pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<u
                     CodeBlockKind::Fenced(info) => info.as_ref(),
                     CodeBlockKind::Indented => "",
                 };
-                let block = CodeBlock { info, code: &code, offset: range.start, content_offset: content_offset.unwrap_or(range.start) };
-                out.push(Event::Html(block.render(path, source, &mut diagnostics).into()));
+                let block = CodeBlock {
+                    info,
+                    code: &code,
+                    offset: range.start,
+                    content_offset: content_offset.unwrap_or(range.start),
+                };
+                out.push(Event::Html(
+                    block.render(path, source, &mut diagnostics).into(),
+                ));
                 i = j + 1;
                 continue;
             }
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::Borrowed("<div class=\"scroll table-scroll\" tabindex=\"0\">")));
+                out.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"scroll table-scroll\" tabindex=\"0\">",
+                )));
                 out.push(event.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -298,7 +348,11 @@ pub fn render(parsed: &Parsed<'_>, path: &str, source: &str, targets: &HashMap<u
     });
     let mut html = String::with_capacity(source.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, title_html, diagnostics }
+    Rendered {
+        html,
+        title_html,
+        diagnostics,
+    }
 }
 
 fn is_file_name_of(text: &str, dest: &str) -> bool {
@@ -320,17 +374,28 @@ impl CodeBlock<'_> {
         let (lang, attributes) = parse_info(self.info);
         let lang = lang.to_lowercase();
         if tokenbook_diagram::is_diagram(&lang, self.code) {
-            return self.render_diagram(attributes.get("alt").map(String::as_str), path, source, diagnostics);
+            return self.render_diagram(
+                attributes.get("alt").map(String::as_str),
+                path,
+                source,
+                diagnostics,
+            );
         }
         let mut html = String::with_capacity(self.code.len() * 2);
-        let label = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };
+        let label = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{}\"", escape(&lang))
+        };
         html.push_str(&format!("<pre class=\"code\" tabindex=\"0\"{label}><code>"));
         match highlight::highlight(&lang, self.code) {
             Highlighted::Html(code) => html.push_str(&code),
             Highlighted::Plain => escape_into(&mut html, self.code),
             Highlighted::Unknown => {
                 escape_into(&mut html, self.code);
-                let fence = source[self.offset..].find(lang.as_str()).map_or(self.offset, |i| self.offset + i);
+                let fence = source[self.offset..]
+                    .find(lang.as_str())
+                    .map_or(self.offset, |i| self.offset + i);
                 diagnostics.push(
                     Diagnostic::warning(path, format!("unknown language `{lang}` in a code block; it is shown without highlighting"))
                         .at(source, fence, lang.len())
@@ -342,7 +407,13 @@ impl CodeBlock<'_> {
         html
     }
 
-    fn render_diagram(&self, alt: Option<&str>, path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+    fn render_diagram(
+        &self,
+        alt: Option<&str>,
+        path: &str,
+        source: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> String {
         for lint in tokenbook_diagram::lint(self.code) {
             let offset = self.content_offset + lint.offset;
             diagnostics.push(
@@ -368,12 +439,16 @@ impl CodeBlock<'_> {
 /// `text alt="Service A asks for a token"` or `json,linenos`.
 pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
     let info = info.trim();
-    let lang_end = info.find(|c: char| c.is_whitespace() || c == ',' || c == '{').unwrap_or(info.len());
+    let lang_end = info
+        .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .unwrap_or(info.len());
     let lang = &info[..lang_end];
     let mut attributes = HashMap::new();
     let mut rest = info[lang_end..].trim_start_matches([',', ' ', '\t', '{']);
     while !rest.is_empty() {
-        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace() || c == ',').unwrap_or(rest.len());
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len());
         let key = rest[..key_end].to_string();
         rest = &rest[key_end..];
         let value = if let Some(after) = rest.strip_prefix('=') {
@@ -382,7 +457,9 @@ pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
                 rest = quoted.get(end + 1..).unwrap_or("");
                 quoted[..end].to_string()
             } else {
-                let end = after.find(|c: char| c.is_whitespace() || c == ',').unwrap_or(after.len());
+                let end = after
+                    .find(|c: char| c.is_whitespace() || c == ',')
+                    .unwrap_or(after.len());
                 rest = &after[end..];
                 after[..end].to_string()
             }
@@ -409,13 +486,22 @@ mod tests {
         assert_eq!(attrs["sample"], "app-token");
         assert_eq!(parse_info("json").0, "json");
         assert_eq!(parse_info("").0, "");
-        assert_eq!(parse_info("rust,ignore").1.get("ignore").map(String::as_str), Some(""));
+        assert_eq!(
+            parse_info("rust,ignore")
+                .1
+                .get("ignore")
+                .map(String::as_str),
+            Some("")
+        );
         assert!(parse_info("text alt=\"unterminated").1.contains_key("alt"));
     }
 
     #[test]
     fn headings_get_unique_ids_and_the_title_is_the_first_h1() {
-        let p = parse("# 🏁 Title\n\n## Same\n\n## Same\n\n### Custom {#mine}\n", 0);
+        let p = parse(
+            "# 🏁 Title\n\n## Same\n\n## Same\n\n### Custom {#mine}\n",
+            0,
+        );
         let ids: Vec<_> = p.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "same", "same-1", "mine"]);
         assert_eq!(p.title.as_deref(), Some("🏁 Title"));
@@ -424,7 +510,15 @@ mod tests {
     #[test]
     fn links_are_collected_with_file_offsets() {
         let p = parse("Go [on](./03_The_Flow.md#x).\n", 10);
-        assert_eq!(p.links, vec![LinkSite { dest: "./03_The_Flow.md#x".into(), offset: 13, len: 24, text: Some("on".into()) }]);
+        assert_eq!(
+            p.links,
+            vec![LinkSite {
+                dest: "./03_The_Flow.md#x".into(),
+                offset: 13,
+                len: 24,
+                text: Some("on".into())
+            }]
+        );
     }
 
     #[test]
@@ -432,11 +526,33 @@ mod tests {
         let src = "## A *b*\n\n```json\n{\"a\": 1}\n```\n\n| x |\n|---|\n| y |\n\n[t](./t.md)\n";
         let p = parse(src, 0);
         let offset = p.links[0].offset;
-        let targets = HashMap::from([(offset, LinkTarget { href: "../t/index.html".into(), title: None })]);
+        let targets = HashMap::from([(
+            offset,
+            LinkTarget {
+                href: "../t/index.html".into(),
+                title: None,
+            },
+        )]);
         let r = render(&p, "a.md", src, &targets);
-        assert!(r.html.contains("<h2 id=\"a-b\">A <em>b</em><a class=\"anchor\" href=\"#a-b\""), "{}", r.html);
-        assert!(r.html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"json\"><code>{<span class=\"a\">"), "{}", r.html);
-        assert!(r.html.contains("<div class=\"scroll table-scroll\" tabindex=\"0\"><table>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"a-b\">A <em>b</em><a class=\"anchor\" href=\"#a-b\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "<pre class=\"code\" tabindex=\"0\" data-lang=\"json\"><code>{<span class=\"a\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<div class=\"scroll table-scroll\" tabindex=\"0\"><table>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"../t/index.html\""), "{}", r.html);
         assert!(r.diagnostics.is_empty());
     }
@@ -445,7 +561,13 @@ mod tests {
     fn file_name_link_text_becomes_the_lesson_title() {
         let src = "**Next:** [03_The_Flow.md](./03_The_Flow.md)\n";
         let p = parse(src, 0);
-        let targets = HashMap::from([(p.links[0].offset, LinkTarget { href: "x".into(), title: Some("The Flow".into()) })]);
+        let targets = HashMap::from([(
+            p.links[0].offset,
+            LinkTarget {
+                href: "x".into(),
+                title: Some("The Flow".into()),
+            },
+        )]);
         let r = render(&p, "a.md", src, &targets);
         assert!(r.html.contains("<a href=\"x\">The Flow</a>"), "{}", r.html);
     }

@@ -128,15 +128,25 @@ impl SiteView<'_> {
         } else {
             format!("{title} · {site_title}")
         };
-        let root = relative_url(url, "").trim_end_matches("index.html").to_string();
+        let root = relative_url(url, "")
+            .trim_end_matches("index.html")
+            .to_string();
         Layout {
             lang: self.config.language.clone(),
             site_title: site_title.clone(),
-            title: if title.is_empty() { site_title.clone() } else { title.to_string() },
+            title: if title.is_empty() {
+                site_title.clone()
+            } else {
+                title.to_string()
+            },
             page_title,
             description: description.to_string(),
             canonical: self.config.absolute_url(url),
-            og_type: if matches!(place, Place::Lesson(_)) { "article" } else { "website" },
+            og_type: if matches!(place, Place::Lesson(_)) {
+                "article"
+            } else {
+                "website"
+            },
             csp: CSP,
             root,
             nav: self.nav(place, url),
@@ -147,29 +157,68 @@ impl SiteView<'_> {
     }
 
     /// The page of lesson `i`, around its rendered `body`.
-    pub(crate) fn lesson_page(&self, i: usize, title_html: Option<&str>, body: &str, headings: &[Heading]) -> Result<String, askama::Error> {
+    pub(crate) fn lesson_page(
+        &self,
+        i: usize,
+        title_html: Option<&str>,
+        body: &str,
+        headings: &[Heading],
+    ) -> Result<String, askama::Error> {
         let lesson = &self.course.lessons[i];
         let url = &lesson.url;
-        let mut layout = self.layout(Place::Lesson(i), url, &self.titles[i], &self.descriptions[i]);
-        let crumb = |j: usize| Crumb { title: self.titles[j].clone(), href: relative_url(url, &self.course.lessons[j].url) };
+        let mut layout = self.layout(
+            Place::Lesson(i),
+            url,
+            &self.titles[i],
+            &self.descriptions[i],
+        );
+        let crumb = |j: usize| Crumb {
+            title: self.titles[j].clone(),
+            href: relative_url(url, &self.course.lessons[j].url),
+        };
         layout.prev = i.checked_sub(1).map(crumb);
         layout.next = (i + 1 < self.course.lessons.len()).then(|| crumb(i + 1));
-        layout.edit_href = self.config.edit_url.as_ref().map(|prefix| format!("{prefix}{}", lesson.path));
+        layout.edit_href = self
+            .config
+            .edit_url
+            .as_ref()
+            .map(|prefix| format!("{prefix}{}", lesson.path));
         let mut crumbs = self.part_crumbs(lesson.part, url);
-        crumbs.push(Crumb { title: self.titles[i].clone(), href: String::new() });
+        crumbs.push(Crumb {
+            title: self.titles[i].clone(),
+            href: String::new(),
+        });
         let toc = headings
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
-            .map(|h| TocEntry { id: h.id.clone(), text: h.text.clone(), level: h.level })
+            .map(|h| TocEntry {
+                id: h.id.clone(),
+                text: h.text.clone(),
+                level: h.level,
+            })
             .collect();
-        LessonPage { layout, crumbs, title_html, toc, body }.render()
+        LessonPage {
+            layout,
+            crumbs,
+            title_html,
+            toc,
+            body,
+        }
+        .render()
     }
 
     /// The index (part 0) or a part's page.
     pub(crate) fn contents_page(&self, part: usize) -> Result<String, askama::Error> {
         let p = &self.course.parts[part];
         let (title, intro) = if part == 0 {
-            (self.config.title.clone(), if p.description.is_empty() { self.config.description.clone() } else { p.description.clone() })
+            (
+                self.config.title.clone(),
+                if p.description.is_empty() {
+                    self.config.description.clone()
+                } else {
+                    p.description.clone()
+                },
+            )
         } else {
             (p.title.clone(), p.description.clone())
         };
@@ -180,10 +229,22 @@ impl SiteView<'_> {
         if let Some(last) = crumbs.last_mut() {
             last.href.clear();
         }
-        ContentsPage { layout, crumbs, intro, entries }.render()
+        ContentsPage {
+            layout,
+            crumbs,
+            intro,
+            entries,
+        }
+        .render()
     }
 
-    fn contents_entries(&self, part: usize, from: &str, depth: usize, out: &mut Vec<ContentsEntry>) {
+    fn contents_entries(
+        &self,
+        part: usize,
+        from: &str,
+        depth: usize,
+        out: &mut Vec<ContentsEntry>,
+    ) {
         for item in &self.course.parts[part].items {
             match *item {
                 Item::Lesson(i) => out.push(ContentsEntry {
@@ -234,8 +295,15 @@ impl SiteView<'_> {
 
     /// `sitemap.xml` listing the index, parts and lessons.
     pub(crate) fn sitemap(&self) -> String {
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        let urls = self.course.parts.iter().map(|p| p.url.as_str()).chain(self.course.lessons.iter().map(|l| l.url.as_str()));
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        let urls = self
+            .course
+            .parts
+            .iter()
+            .map(|p| p.url.as_str())
+            .chain(self.course.lessons.iter().map(|l| l.url.as_str()));
         for url in urls {
             xml.push_str("  <url><loc>");
             xml.push_str(&escape(&self.config.absolute_url(url)));
@@ -250,7 +318,11 @@ impl SiteView<'_> {
             .ancestry(part)
             .into_iter()
             .map(|p| Crumb {
-                title: if p == 0 { "Home".to_string() } else { self.course.parts[p].title.clone() },
+                title: if p == 0 {
+                    "Home".to_string()
+                } else {
+                    self.course.parts[p].title.clone()
+                },
                 href: relative_url(from, &self.course.parts[p].url),
             })
             .collect()
@@ -273,7 +345,16 @@ impl SiteView<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn nav_items(&self, part: usize, place: Place, from: &str, depth: usize, open: &[usize], full: bool, out: &mut Vec<NavItem>) {
+    fn nav_items(
+        &self,
+        part: usize,
+        place: Place,
+        from: &str,
+        depth: usize,
+        open: &[usize],
+        full: bool,
+        out: &mut Vec<NavItem>,
+    ) {
         let items = &self.course.parts[part].items;
         let window = if full || !open.contains(&part) {
             0..items.len()
@@ -317,7 +398,15 @@ impl SiteView<'_> {
         if !shown_all && open.contains(&part) {
             let part_ref = &self.course.parts[part];
             out.push(NavItem {
-                title: format!("All {} entries of {}", items.len(), if part == 0 { "the course" } else { &part_ref.title }),
+                title: format!(
+                    "All {} entries of {}",
+                    items.len(),
+                    if part == 0 {
+                        "the course"
+                    } else {
+                        &part_ref.title
+                    }
+                ),
                 href: relative_url(from, &part_ref.url),
                 depth,
                 is_part: false,

@@ -55,18 +55,31 @@ pub fn heading_id(text: &str) -> String {
     while id.ends_with('-') {
         id.pop();
     }
-    if id.is_empty() { "section".to_string() } else { id }
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
 }
 
 /// A title from a file or folder name without front matter or heading:
 /// `01_Getting_Started` gives `Getting Started`.
 pub fn title_from_name(stem: &str) -> String {
     let rest = match number_prefix(stem) {
-        Some(_) => stem.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['_', '-', '.', ' ']),
+        Some(_) => stem
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['_', '-', '.', ' ']),
         None => stem,
     };
-    let words: Vec<&str> = rest.split(['_', '-', ' ']).filter(|w| !w.is_empty()).collect();
-    if words.is_empty() { stem.to_string() } else { words.join(" ") }
+    let words: Vec<&str> = rest
+        .split(['_', '-', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        stem.to_string()
+    } else {
+        words.join(" ")
+    }
 }
 
 #[cfg(test)]
@@ -87,7 +100,10 @@ mod tests {
     fn numbered_names_come_first_in_number_order() {
         let mut names = vec!["glossary", "10_Ten", "lesson-0001", "02_Two", "1_One"];
         names.sort_by_key(|n| order_key(n, None));
-        assert_eq!(names, vec!["1_One", "02_Two", "10_Ten", "glossary", "lesson-0001"]);
+        assert_eq!(
+            names,
+            vec!["1_One", "02_Two", "10_Ten", "glossary", "lesson-0001"]
+        );
     }
 
     #[test]
@@ -95,8 +111,14 @@ mod tests {
         assert_eq!(slugify("02_No_User_Involved"), "02-no-user-involved");
         assert_eq!(slugify("lesson-0001"), "lesson-0001");
         assert_eq!(slugify("Ünïcode  Names!"), "ünïcode-names");
-        assert_eq!(heading_id("🏁 The Fundamental Difference"), "the-fundamental-difference");
-        assert_eq!(heading_id("What's Missing in Client Credentials?"), "whats-missing-in-client-credentials");
+        assert_eq!(
+            heading_id("🏁 The Fundamental Difference"),
+            "the-fundamental-difference"
+        );
+        assert_eq!(
+            heading_id("What's Missing in Client Credentials?"),
+            "whats-missing-in-client-credentials"
+        );
         assert_eq!(heading_id("The id_token - gone"), "the-id_token-gone");
         assert_eq!(heading_id("🤔"), "section");
     }

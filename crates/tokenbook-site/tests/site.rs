@@ -6,17 +6,31 @@ use tokenbook_site::{Build, Severity, SiteInput, SourceFile, build};
 
 fn site(files: &[(&str, &[u8])]) -> SiteInput {
     SiteInput {
-        sources: files.iter().map(|(p, b)| SourceFile { path: p.to_string(), bytes: b.to_vec() }).collect(),
+        sources: files
+            .iter()
+            .map(|(p, b)| SourceFile {
+                path: p.to_string(),
+                bytes: b.to_vec(),
+            })
+            .collect(),
         assets: vec!["img/flow.png".into()],
-        static_files: vec!["css/site.css".into(), "js/site.js".into(), "js/theme.js".into()],
+        static_files: vec![
+            "css/site.css".into(),
+            "js/site.js".into(),
+            "js/theme.js".into(),
+        ],
     }
 }
 
 fn page<'a>(build: &'a Build, path: &str) -> &'a str {
-    let file = build.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        let paths: Vec<_> = build.files.iter().map(|f| f.path.as_str()).collect();
-        panic!("no {path} among {paths:?}")
-    });
+    let file = build
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| {
+            let paths: Vec<_> = build.files.iter().map(|f| f.path.as_str()).collect();
+            panic!("no {path} among {paths:?}")
+        });
     std::str::from_utf8(&file.contents).expect("pages are UTF-8")
 }
 
@@ -29,7 +43,11 @@ fn main_of(html: &str) -> &str {
 
 /// One line per diagnostic: `path:line:col: severity: message`.
 fn diagnostics(build: &Build) -> Vec<String> {
-    build.diagnostics.iter().map(|d| d.render("").lines().next().unwrap_or_default().to_string()).collect()
+    build
+        .diagnostics
+        .iter()
+        .map(|d| d.render("").lines().next().unwrap_or_default().to_string())
+        .collect()
 }
 
 const LESSON: &str = r#"+++
@@ -118,10 +136,15 @@ fn pages_link_relatively_and_carry_metadata() {
     {
         assert!(html.contains(expected), "missing {expected}");
     }
-    assert!(html.contains("<a href=\"../../02-part/03-the-flow/index.html\" aria-current=\"page\">03 · The Flow</a>"));
+    assert!(html.contains(
+        "<a href=\"../../02-part/03-the-flow/index.html\" aria-current=\"page\">03 · The Flow</a>"
+    ));
     assert!(html.contains("Content-Security-Policy"));
     assert!(!html.contains("<script>"), "no inline scripts");
-    assert!(!html.contains("http://") && !html.contains("//cdn"), "no external resources");
+    assert!(
+        !html.contains("http://") && !html.contains("//cdn"),
+        "no external resources"
+    );
 }
 
 #[test]
@@ -130,7 +153,10 @@ fn previous_next_breadcrumbs_and_reading_order() {
     let html = page(&build, "02-part/03-the-flow/index.html");
     assert!(html.contains("<a class=\"prev\" href=\"../../01-start/index.html\" rel=\"prev\">"));
     assert!(html.contains("<a class=\"next\" href=\"../../glossary/index.html\" rel=\"next\">"));
-    assert!(html.contains("<li><a href=\"../../02-part/index.html\">The Part</a></li>"), "{html}");
+    assert!(
+        html.contains("<li><a href=\"../../02-part/index.html\">The Part</a></li>"),
+        "{html}"
+    );
     assert!(page(&build, "02-part/index.html").contains("Where it happens."));
 }
 
@@ -138,12 +164,24 @@ fn previous_next_breadcrumbs_and_reading_order() {
 fn aliases_redirect_and_the_sitemap_and_404_exist() {
     let build = build(&fixture());
     let redirect = page(&build, "old/flow/index.html");
-    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../02-part/03-the-flow/index.html\">"), "{redirect}");
+    assert!(
+        redirect.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=../../02-part/03-the-flow/index.html\">"
+        ),
+        "{redirect}"
+    );
     let sitemap = page(&build, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/course/02-part/03-the-flow/</loc>"));
-    assert_eq!(sitemap.matches("<loc>").count(), 5, "index, part and three lessons: {sitemap}");
+    assert_eq!(
+        sitemap.matches("<loc>").count(),
+        5,
+        "index, part and three lessons: {sitemap}"
+    );
     let not_found = page(&build, "404.html");
-    assert!(not_found.contains("href=\"/course/css/site.css\""), "404 links are absolute from the base path");
+    assert!(
+        not_found.contains("href=\"/course/css/site.css\""),
+        "404 links are absolute from the base path"
+    );
     assert!(not_found.contains("href=\"/course/02-part/03-the-flow/index.html\""));
 }
 
@@ -170,9 +208,19 @@ fn broken_content_gets_one_diagnostic_per_problem() {
             "06_B.md:2:1: error: duplicate URL `same/`: `05_A.md` has it too",
         ]
     );
-    let hints: Vec<_> = build.diagnostics.iter().map(|d| d.hint.clone().unwrap_or_default()).collect();
-    assert!(hints[0].contains("did you mean `./02_Next.md`?"), "{hints:?}");
-    assert!(hints[1].contains("`#flow`?") && hints[1].contains("#step-one"), "{hints:?}");
+    let hints: Vec<_> = build
+        .diagnostics
+        .iter()
+        .map(|d| d.hint.clone().unwrap_or_default())
+        .collect();
+    assert!(
+        hints[0].contains("did you mean `./02_Next.md`?"),
+        "{hints:?}"
+    );
+    assert!(
+        hints[1].contains("`#flow`?") && hints[1].contains("#step-one"),
+        "{hints:?}"
+    );
     assert_eq!(build.count(Severity::Warning), 1);
 }
 

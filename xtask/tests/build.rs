@@ -1,0 +1,280 @@
+//! `cargo xtask build` end to end: the real binary on fixture folders and
+//! on the course itself, with the output checked on disk.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn xtask_build(content: &Path, out: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("build")
+        .arg("--content")
+        .arg(content)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Every file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn broken_content_reports_every_problem_and_leaves_the_previous_output_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let good = xtask_build(&fixture("good"), &out, &[]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    let before = snapshot(&out);
+    assert!(before.contains_key(Path::new("01-no-user-involved/index.html")));
+
+    let broken = xtask_build(&fixture("broken"), &out, &[]);
+    let report = stderr(&broken);
+    assert!(!broken.status.success(), "{report}");
+    let content = fixture("broken").display().to_string();
+    for expected in [
+        format!(
+            "{content}/01_No_User_Involved.md:5:5: error: link to a lesson that does not exist: `./03_The_Flw.md`"
+        ),
+        format!(
+            "{content}/01_No_User_Involved.md:7:5: error: link to an anchor that does not exist: `./03_The_Flow.md#step-too`"
+        ),
+        format!("{content}/01_No_User_Involved.md:9:4: warning: unknown language `klingon`"),
+        format!(
+            "{content}/04_Bad_Front_Matter.md:3:1: error: invalid TOML: unknown field `descripton`"
+        ),
+    ] {
+        assert!(
+            report.contains(&expected),
+            "missing `{expected}` in:\n{report}"
+        );
+    }
+    assert_eq!(report.matches(": error: ").count(), 3, "{report}");
+    assert_eq!(report.matches(": warning: ").count(), 1, "{report}");
+    assert!(
+        report.contains("= hint: did you mean `./03_The_Flow.md`?"),
+        "{report}"
+    );
+    assert!(
+        report.contains("= hint: did you mean `#step-two`?"),
+        "{report}"
+    );
+    assert!(
+        report.contains("5 | See [the flow](./03_The_Flw.md) for more."),
+        "{report}"
+    );
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the previous output must stay byte for byte"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("public")],
+        "no temporary directories left"
+    );
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_A.md"), "# A\n\n```klingon\nx\n```\n").unwrap();
+    let out = tmp.path().join("public");
+    let lenient = xtask_build(&content, &out, &[]);
+    assert!(lenient.status.success(), "{}", stderr(&lenient));
+    assert!(stderr(&lenient).contains("1 warning(s)"));
+    std::fs::write(
+        content.join("01_A.md"),
+        "# A changed\n\n```klingon\nx\n```\n",
+    )
+    .unwrap();
+    let strict = xtask_build(&content, &out, &["--deny-warnings"]);
+    assert!(!strict.status.success());
+    let page = std::fs::read_to_string(out.join("01-a/index.html")).unwrap();
+    assert!(
+        !page.contains("A changed"),
+        "a failed build must not replace the output"
+    );
+}
+
+#[test]
+fn invalid_utf8_and_duplicate_urls_are_located() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_Bytes.md"), b"# Bytes\n\nna\xefve\n").unwrap();
+    std::fs::write(content.join("02_Same.md"), "# Same\n").unwrap();
+    std::fs::write(content.join("02-same.md"), "# Same again\n").unwrap();
+    let output = xtask_build(&content, &tmp.path().join("public"), &[]);
+    let report = stderr(&output);
+    assert!(!output.status.success());
+    assert!(
+        report.contains("01_Bytes.md:3:3: error: the file is not valid UTF-8: byte 0xEF"),
+        "{report}"
+    );
+    assert!(
+        report.contains("02_Same.md:1:1: error: duplicate URL `02-same/`: `02-same.md` has it too"),
+        "{report}"
+    );
+    assert!(!tmp.path().join("public").exists());
+}
+
+#[test]
+fn dangerous_output_directories_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_A.md"), "# A\n").unwrap();
+    let foreign = tmp.path().join("photos");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("holiday.jpg"), "not ours").unwrap();
+    for (out, why) in [
+        (content.clone(), "is or contains the content directory"),
+        (
+            tmp.path().to_path_buf(),
+            "is or contains the content directory",
+        ),
+        (content.join("public"), "inside the content directory"),
+        (repo(), "is or contains"),
+        (foreign.clone(), "was not made by tokenbook"),
+    ] {
+        let output = xtask_build(&content, &out, &[]);
+        assert!(!output.status.success(), "{} was accepted", out.display());
+        assert!(
+            stderr(&output).contains(why),
+            "{}: {}",
+            out.display(),
+            stderr(&output)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("holiday.jpg")).unwrap(),
+        "not ours"
+    );
+    assert!(content.join("01_A.md").exists());
+}
+
+#[test]
+fn the_course_builds_cleanly_and_every_internal_link_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let output = xtask_build(&repo().join("content"), &out, &["--deny-warnings"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lessons: Vec<_> = std::fs::read_dir(repo().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    assert!(lessons.len() >= 3, "{lessons:?}");
+    let files = snapshot(&out);
+    let pages: Vec<_> = files
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(files.contains_key(Path::new("index.html")));
+    assert!(
+        pages.len() > lessons.len(),
+        "one page per lesson plus the index: {pages:?}"
+    );
+
+    let mut broken = Vec::new();
+    for (path, bytes) in &files {
+        if path.extension().is_none_or(|e| e != "html") || path == Path::new("404.html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        for url in attribute_values(&html, &["href=\"", "src=\""]) {
+            if url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (file, fragment) = url.split_once('#').unwrap_or((&url, ""));
+            let target = if file.is_empty() {
+                path.clone()
+            } else {
+                normalise(&path.parent().unwrap().join(file))
+            };
+            match files.get(&target) {
+                None => broken.push(format!(
+                    "{}: {url} (no file {})",
+                    path.display(),
+                    target.display()
+                )),
+                Some(target_bytes) if !fragment.is_empty() => {
+                    let target_html = String::from_utf8_lossy(target_bytes);
+                    if !target_html.contains(&format!("id=\"{fragment}\"")) {
+                        broken.push(format!("{}: {url} (no id {fragment})", path.display()));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+fn attribute_values(html: &str, prefixes: &[&str]) -> Vec<String> {
+    let mut values = Vec::new();
+    for prefix in prefixes {
+        let mut rest = html;
+        while let Some(i) = rest.find(prefix) {
+            rest = &rest[i + prefix.len()..];
+            if let Some(end) = rest.find('"') {
+                values.push(rest[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    values
+}
+
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
