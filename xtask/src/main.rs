@@ -3,6 +3,7 @@
 //! this binary does the file system and the terminal.
 
 mod build;
+mod fix_encoding;
 mod output;
 mod read;
 mod test;
@@ -24,6 +25,9 @@ struct Cli {
 enum Command {
     /// Render the content directory into a complete static site.
     Build(build::Args),
+    /// Repair mojibake (UTF-8 misread through Windows-1254, -1252 or
+    /// Latin-1) in place, keeping the original as FILE.orig.
+    FixEncoding(fix_encoding::Args),
     /// Run every test: the Rust workspace, then the browser tests.
     Test(test::Args),
 }
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::FixEncoding(args) => fix_encoding::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -278,3 +278,68 @@ fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
+
+#[test]
+fn fix_encoding_restores_mojibake_through_each_code_page_and_keeps_a_backup() {
+    let original = std::fs::read_to_string(fixture("mojibake/original.md")).unwrap();
+    for page in ["windows-1254.md", "windows-1252.md"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        let file = content.join("02_Lesson.md");
+        let garbled = std::fs::read_to_string(fixture("mojibake").join(page)).unwrap();
+        assert_ne!(garbled, original);
+        std::fs::write(&file, &garbled).unwrap();
+
+        // The build refuses it and shows the line as it should read.
+        let build = xtask_build(&content, &tmp.path().join("public"), &[]);
+        let report = stderr(&build);
+        assert!(!build.status.success(), "{report}");
+        assert!(
+            report.contains("02_Lesson.md:1:3: error: mojibake:"),
+            "{page}: {report}"
+        );
+        assert!(
+            report.contains("the line should read: # 📌 A Lesson That Went Through Windows"),
+            "{page}: {report}"
+        );
+
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("fix-encoding")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let log = stderr(&output);
+        assert!(output.status.success(), "{log}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            original,
+            "{page}: {log}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(content.join("02_Lesson.md.orig")).unwrap(),
+            garbled
+        );
+        assert!(
+            !log.contains("wrote U+FFFD") && log.contains("0 lost"),
+            "{page}: {log}"
+        );
+        if page == "windows-1254.md" {
+            // ❌ (E2 9D 8C) and U+FE0F (EF B8 8F) lose a byte in Windows-1254.
+            assert!(
+                log.contains("02_Lesson.md:3:4: inferred `\u{fe0f}`"),
+                "{log}"
+            );
+            assert!(log.contains("02_Lesson.md:9:6: inferred `❌`"), "{log}");
+            assert!(log.contains("02_Lesson.md:6:32: inferred `┐`"), "{log}");
+            assert!(log.contains("02_Lesson.md:15:29: inferred `”`"), "{log}");
+        }
+        for (fixed, want) in std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .zip(original.lines())
+        {
+            assert_eq!(fixed.chars().count(), want.chars().count());
+        }
+    }
+}

@@ -8,10 +8,15 @@
 //! every cluster that is not reliably one monospace cell in a span exactly
 //! its column count wide (`w1`/`w2` classes, sized in the site stylesheet).
 //!
+//! [`mojibake`] finds and repairs text that went through the wrong code
+//! page, using box connectivity to restore lost bytes.
+//!
 //! The crate is pure: strings in, strings and findings out, no I/O.
 
+mod box_arms;
 mod cells;
 mod lint;
+pub mod mojibake;
 
 pub use cells::{Cell, cells, column_width, is_box_drawing};
 pub use lint::{DiagramLint, LintKind, lint};

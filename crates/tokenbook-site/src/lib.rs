@@ -11,6 +11,7 @@ pub mod beginner_check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod encoding;
 pub mod front_matter;
 pub mod highlight;
 pub mod html;
@@ -117,6 +118,13 @@ pub fn build(input: &SiteInput) -> Build {
         }
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mojibake: Vec<Vec<Diagnostic>> = sources
+        .par_iter()
+        .filter(|s| s.path.ends_with(".md"))
+        .map(|s| encoding::check(&s.path, &s.text))
+        .collect();
+    diagnostics.extend(mojibake.into_iter().flatten());
 
     let course = Course::assemble(&sources, &mut diagnostics);
     let parsed: Vec<_> = course
