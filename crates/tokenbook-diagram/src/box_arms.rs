@@ -4,20 +4,20 @@
 
 /// Arms of a box-drawing character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Arms {
+pub(crate) struct Arms {
     /// Reaches the line above.
-    pub up: bool,
+    pub(crate) up: bool,
     /// Reaches the line below.
-    pub down: bool,
+    pub(crate) down: bool,
     /// Reaches the character to the left.
-    pub left: bool,
+    pub(crate) left: bool,
     /// Reaches the character to the right.
-    pub right: bool,
+    pub(crate) right: bool,
 }
 
 /// The line style of a box-drawing character, for telling look-alikes apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
+pub(crate) enum Family {
     /// `─ │ ┌` and their rounded and dashed kin.
     Light,
     /// `━ ┃ ┏` and the mixed light/heavy ones.
@@ -48,7 +48,7 @@ const fn arms(spec: &[u8]) -> Arms {
 }
 
 /// The arms of `c`, or `None` when it is not a joining box-drawing character.
-pub fn arms_of(c: char) -> Option<Arms> {
+pub(crate) fn arms_of(c: char) -> Option<Arms> {
     let spec: &[u8] = match c as u32 {
         0x2500 | 0x2501 | 0x2504 | 0x2505 | 0x2508 | 0x2509 | 0x254C | 0x254D | 0x2550 => b"LR",
         0x257C | 0x257E => b"LR",
@@ -73,7 +73,7 @@ pub fn arms_of(c: char) -> Option<Arms> {
 }
 
 /// The line style of a joining box-drawing character.
-pub fn family_of(c: char) -> Option<Family> {
+pub(crate) fn family_of(c: char) -> Option<Family> {
     arms_of(c)?;
     Some(match c as u32 {
         0x2550..=0x256C => Family::Double,

@@ -303,12 +303,12 @@ fn candidates(p: &Pending, page: CodePage) -> Vec<char> {
         for &byte in page.undefined() {
             let mut bytes = p.bytes.clone();
             bytes.insert(position, byte);
-            if let Ok(s) = std::str::from_utf8(&bytes) {
-                if let Some(c) = s.chars().next() {
-                    if !found.contains(&c) {
-                        found.push(c);
-                    }
-                }
+            if let Some(c) = std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|s| s.chars().next())
+                && !found.contains(&c)
+            {
+                found.push(c);
             }
         }
     }
@@ -394,7 +394,8 @@ fn joining(boxes: &[char], draft: &str, at: usize) -> Vec<char> {
     });
     let below = below.flatten();
     // (neighbour, does the neighbour reach back, does the candidate reach out)
-    let neighbours: [(Option<char>, fn(Arms) -> bool, fn(Arms) -> bool); 4] = [
+    type Reach = fn(Arms) -> bool;
+    let neighbours: [(Option<char>, Reach, Reach); 4] = [
         (left, |a| a.right, |a| a.left),
         (right, |a| a.left, |a| a.right),
         (above, |a| a.down, |a| a.up),
