@@ -33,6 +33,8 @@ pub struct DiagramLint {
     pub offset: usize,
     /// Byte length of the offending cluster.
     pub len: usize,
+    /// How many consecutive lines of the same box share this finding.
+    pub lines: usize,
     /// What was found.
     pub kind: LintKind,
 }
@@ -41,6 +43,13 @@ impl DiagramLint {
     /// A one-line description for authors.
     pub fn message(&self) -> String {
         match &self.kind {
+            LintKind::RaggedBorder {
+                found: Some(found),
+                expected,
+            } if self.lines > 1 => format!(
+                "ragged box: this line and the {} below it have their right border at column {found}, the box's corners are at column {expected}",
+                self.lines - 1
+            ),
             LintKind::RaggedBorder {
                 found: Some(found),
                 expected,
@@ -106,6 +115,7 @@ pub fn lint(body: &str) -> Vec<DiagramLint> {
                     column: cell.column + 1,
                     offset: cell.offset,
                     len: 1,
+                    lines: 1,
                     kind: LintKind::Tab,
                 });
             }
@@ -118,6 +128,7 @@ pub fn lint(body: &str) -> Vec<DiagramLint> {
                     column: cell.column + 1,
                     offset: cell.offset,
                     len: cell.text.len(),
+                    lines: 1,
                     kind: LintKind::TextStyleSymbol(c),
                 });
             }
@@ -168,6 +179,7 @@ fn ragged_borders(rows: &[Vec<Cell<'_>>]) -> Vec<DiagramLint> {
                 continue;
             };
             let left = corner.column;
+            let first_of_box = found.len();
             for (line, inner) in rows.iter().enumerate().skip(top + 1) {
                 match at(inner, left) {
                     Some(c) if BOTTOM_LEFT.contains(&c) => {
@@ -184,9 +196,28 @@ fn ragged_borders(rows: &[Vec<Cell<'_>>]) -> Vec<DiagramLint> {
                     _ => break,
                 }
             }
+            let of_box = found.split_off(first_of_box);
+            found.extend(merge_runs(of_box));
         }
     }
     found
+}
+
+/// Joins findings on consecutive lines of one box that say the same thing,
+/// so a box drawn one column too wide is one warning, not one per line.
+fn merge_runs(lints: Vec<DiagramLint>) -> Vec<DiagramLint> {
+    let mut merged: Vec<DiagramLint> = Vec::with_capacity(lints.len());
+    for lint in lints {
+        if let Some(last) = merged.last_mut()
+            && last.kind == lint.kind
+            && last.line + last.lines == lint.line
+        {
+            last.lines += 1;
+            continue;
+        }
+        merged.push(lint);
+    }
+    merged
 }
 
 fn top_right_corner(rest: &[Cell<'_>]) -> Option<usize> {
@@ -223,6 +254,7 @@ fn ragged(
         column: candidate.map_or(right, |c| c.column) + 1,
         offset: anchor.map_or(0, |c| c.offset),
         len: anchor.map_or(1, |c| c.text.len()),
+        lines: 1,
         kind: LintKind::RaggedBorder {
             found: candidate.map(|c| c.column + 1),
             expected: right + 1,
@@ -400,6 +432,19 @@ mod tests {
                     expected: 6
                 }
             )]
+        );
+    }
+
+    #[test]
+    fn consecutive_ragged_lines_of_a_box_are_one_finding() {
+        let body = "┌───┐\n│ab  │\n│cd  │\n│ef  │\n└───┘";
+        let found = lint(body);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].line, found[0].lines), (1, 3));
+        assert!(
+            found[0].message().contains("this line and the 2 below it"),
+            "{}",
+            found[0].message()
         );
     }
 
