@@ -191,6 +191,17 @@ fn dangerous_output_directories_are_refused() {
 }
 
 #[test]
+fn the_browser_tests_diagram_fixture_has_no_ragged_boxes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = xtask_build(
+        &repo().join("tests/browser/fixtures/diagrams"),
+        &tmp.path().join("public"),
+        &["--deny-warnings"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
 fn the_course_builds_cleanly_and_every_internal_link_resolves() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
