@@ -229,7 +229,8 @@ async function crawl(context, starts, problems) {
         } catch {
           fragment = hash.slice(1);
         }
-        fragments.push({ from: url, raw: ref.raw, kind: ref.kind, target: to, fragment });
+        // `#sample=…&step=…` is the playground's state, not an anchor.
+        if (!fragment.includes('=')) fragments.push({ from: url, raw: ref.raw, kind: ref.kind, target: to, fragment });
       }
     }
   }

@@ -36,6 +36,9 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         sources: read.sources,
         assets: read.assets.iter().map(|(rel, _)| rel.clone()).collect(),
         static_files: statics.iter().map(|(rel, _)| rel.clone()).collect(),
+        now: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
     };
     let mut build = tokenbook_site::build(&input);
     let mut diagnostics = read.diagnostics;
@@ -60,11 +63,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let copies: Vec<(PathBuf, String)> = statics
+    let mut copies: Vec<(PathBuf, String)> = statics
         .into_iter()
         .map(|(rel, path)| (path, rel))
         .chain(read.assets.into_iter().map(|(rel, path)| (path, rel)))
         .collect();
+    if build.uses_playground {
+        copies.extend(crate::wasm::build(&repo_root())?);
+    }
     plan.write(&build.files, &copies)?;
     eprintln!(
         "built {} lessons, {} pages into {} in {:.2} s; {warnings} warning(s)",

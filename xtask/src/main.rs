@@ -7,6 +7,7 @@ mod fix_encoding;
 mod output;
 mod read;
 mod test;
+mod wasm;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -18,6 +18,7 @@ pub mod html;
 pub mod links;
 pub mod markdown;
 mod pages;
+pub mod playground;
 pub mod slug;
 
 use std::collections::{HashMap, HashSet};
@@ -51,6 +52,9 @@ pub struct SiteInput {
     pub assets: Vec<String>,
     /// Site paths of the files the static directory provides.
     pub static_files: Vec<String>,
+    /// The time of the build (Unix seconds): the playground's sample tokens
+    /// are issued at it. The same input and time give the same site.
+    pub now: i64,
 }
 
 /// A generated file, relative to the output directory.
@@ -71,6 +75,9 @@ pub struct Build {
     pub diagnostics: Vec<Diagnostic>,
     /// How many lessons the course has.
     pub lessons: usize,
+    /// True when a page embeds the token playground, which needs its
+    /// WebAssembly module in the output.
+    pub uses_playground: bool,
 }
 
 impl Build {
@@ -186,7 +193,8 @@ pub fn build(input: &SiteInput) -> Build {
         descriptions,
     };
 
-    let lesson_pages: Vec<(OutputFile, Vec<Diagnostic>)> = course
+    let kit = playground::LazyKit::new(input.now);
+    let lesson_pages: Vec<(OutputFile, Vec<Diagnostic>, bool)> = course
         .lessons
         .par_iter()
         .enumerate()
@@ -200,14 +208,21 @@ pub fn build(input: &SiteInput) -> Build {
                 &parsed[i].links,
                 &mut found,
             );
-            let rendered = markdown::render(&parsed[i], lesson.path, lesson.source, &targets);
+            let context = markdown::RenderContext {
+                page_url: &lesson.url,
+                playground: &kit,
+            };
+            let rendered =
+                markdown::render(&parsed[i], lesson.path, lesson.source, &targets, &context);
             found.extend(rendered.diagnostics);
+            let has_playground = rendered.playgrounds > 0;
             let html = view
                 .lesson_page(
                     i,
                     rendered.title_html.as_deref(),
                     &rendered.html,
                     &parsed[i].headings,
+                    has_playground,
                 )
                 .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found));
             (
@@ -216,14 +231,17 @@ pub fn build(input: &SiteInput) -> Build {
                     contents: html.into_bytes(),
                 },
                 found,
+                has_playground,
             )
         })
         .collect();
 
     let mut files = Vec::with_capacity(lesson_pages.len() + course.parts.len() + 3);
-    for (file, found) in lesson_pages {
+    let mut uses_playground = false;
+    for (file, found, has_playground) in lesson_pages {
         files.push(file);
         diagnostics.extend(found);
+        uses_playground |= has_playground;
     }
     for (p, part) in course.parts.iter().enumerate() {
         let html = view
@@ -266,6 +284,7 @@ pub fn build(input: &SiteInput) -> Build {
         files,
         diagnostics,
         lessons: course.lessons.len(),
+        uses_playground,
     }
 }
 

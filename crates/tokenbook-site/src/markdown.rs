@@ -199,9 +199,19 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
+/// What rendering needs to know about the page beyond its markdown.
+pub struct RenderContext<'a> {
+    /// The page's site path, e.g. `05-anatomy/`.
+    pub page_url: &'a str,
+    /// The token playground's samples, minted on first use.
+    pub playground: &'a crate::playground::LazyKit,
+}
+
 /// A lesson's HTML and what was found while rendering it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// How many token playgrounds the page embeds.
+    pub playgrounds: usize,
     /// The body HTML, without the title heading.
     pub html: String,
     /// The first level-1 heading, which the page places above its table of
@@ -218,8 +228,10 @@ pub fn render(
     path: &str,
     source: &str,
     targets: &HashMap<usize, LinkTarget>,
+    context: &RenderContext<'_>,
 ) -> Rendered {
     let mut diagnostics = Vec::new();
+    let mut playgrounds = 0;
     let events = beginner_check::transform(&parsed.events, path, source, &mut diagnostics);
     let headings: HashMap<usize, &Heading> =
         parsed.headings.iter().map(|h| (h.offset, h)).collect();
@@ -321,9 +333,13 @@ pub fn render(
                     offset: range.start,
                     content_offset: content_offset.unwrap_or(range.start),
                 };
-                out.push(Event::Html(
-                    block.render(path, source, &mut diagnostics).into(),
-                ));
+                let html = if parse_info(info).0 == "playground" {
+                    playgrounds += 1;
+                    block.render_playground(context, playgrounds, path, source, &mut diagnostics)
+                } else {
+                    block.render(path, source, &mut diagnostics)
+                };
+                out.push(Event::Html(html.into()));
                 i = j + 1;
                 continue;
             }
@@ -349,6 +365,7 @@ pub fn render(
     let mut html = String::with_capacity(source.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
+        playgrounds,
         html,
         title_html,
         diagnostics,
@@ -405,6 +422,35 @@ impl CodeBlock<'_> {
         }
         html.push_str("</code></pre>\n");
         html
+    }
+
+    /// A ```` ```playground sample=… step=… ```` fence: the playground's
+    /// section, or (with an error) the fence as plain text.
+    fn render_playground(&self, context: &RenderContext<'_>, n: usize, path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+        let (_, attributes) = parse_info(self.info);
+        let sample = attributes.get("sample").map_or("app-token", String::as_str);
+        let step = attributes.get("step").map_or("decode", String::as_str);
+        let rendered = context
+            .playground
+            .get()
+            .map_err(|e| (format!("the playground's samples could not be minted: {e}"), String::new()))
+            .and_then(|kit| {
+                kit.render(sample, step, context.page_url, n).map_err(|message| {
+                    let hint = format!(
+                        "samples: {}; steps: {}",
+                        kit.sample_ids().join(", "),
+                        crate::playground::STEPS.join(", ")
+                    );
+                    (message, hint)
+                })
+            });
+        match rendered {
+            Ok(html) => html,
+            Err((message, hint)) => {
+                diagnostics.push(Diagnostic::error(path, message).at(source, self.offset, 3).with_hint(hint));
+                String::new()
+            }
+        }
     }
 
     fn render_diagram(
@@ -474,6 +520,14 @@ pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
     (lang, attributes)
 }
 
+/// A context for tests: the root page, samples minted at a fixed time.
+#[cfg(test)]
+pub(crate) fn test_context() -> RenderContext<'static> {
+    static KIT: std::sync::LazyLock<crate::playground::LazyKit> =
+        std::sync::LazyLock::new(|| crate::playground::LazyKit::new(1_780_000_000));
+    RenderContext { page_url: "", playground: &KIT }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,7 +587,7 @@ mod tests {
                 title: None,
             },
         )]);
-        let r = render(&p, "a.md", src, &targets);
+        let r = render(&p, "a.md", src, &targets, &test_context());
         assert!(
             r.html
                 .contains("<h2 id=\"a-b\">A <em>b</em><a class=\"anchor\" href=\"#a-b\""),
@@ -568,14 +622,14 @@ mod tests {
                 title: Some("The Flow".into()),
             },
         )]);
-        let r = render(&p, "a.md", src, &targets);
+        let r = render(&p, "a.md", src, &targets, &test_context());
         assert!(r.html.contains("<a href=\"x\">The Flow</a>"), "{}", r.html);
     }
 
     #[test]
     fn unknown_languages_warn_at_the_fence() {
         let src = "text\n\n```klingon\nqapla'\n```\n";
-        let r = render(&parse(src, 0), "a.md", src, &HashMap::new());
+        let r = render(&parse(src, 0), "a.md", src, &HashMap::new(), &test_context());
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));
         assert!(r.html.contains("qapla&#39;"));
@@ -584,7 +638,7 @@ mod tests {
     #[test]
     fn diagrams_are_figures_with_alt_text_and_lints_point_into_the_file() {
         let src = "```text alt=\"A box\"\n┌──┐\n│👤 │\n└──┘\n```\n";
-        let r = render(&parse(src, 0), "a.md", src, &HashMap::new());
+        let r = render(&parse(src, 0), "a.md", src, &HashMap::new(), &test_context());
         assert!(r.html.contains("<pre class=\"diagram\" role=\"img\" aria-label=\"A box\">┌──┐\n│<span class=\"w2\">👤</span> │\n└──┘</pre>"), "{}", r.html);
         assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
         assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));

@@ -35,6 +35,8 @@ pub(crate) struct Layout {
     pub(crate) prev: Option<Crumb>,
     pub(crate) next: Option<Crumb>,
     pub(crate) edit_href: Option<String>,
+    /// The page embeds the token playground: load its stylesheet and script.
+    pub(crate) playground: bool,
 }
 
 /// An entry of the sidebar.
@@ -153,6 +155,7 @@ impl SiteView<'_> {
             prev: None,
             next: None,
             edit_href: None,
+            playground: false,
         }
     }
 
@@ -163,6 +166,7 @@ impl SiteView<'_> {
         title_html: Option<&str>,
         body: &str,
         headings: &[Heading],
+        playground: bool,
     ) -> Result<String, askama::Error> {
         let lesson = &self.course.lessons[i];
         let url = &lesson.url;
@@ -183,6 +187,7 @@ impl SiteView<'_> {
             .edit_url
             .as_ref()
             .map(|prefix| format!("{prefix}{}", lesson.path));
+        layout.playground = playground;
         let mut crumbs = self.part_crumbs(lesson.part, url);
         crumbs.push(Crumb {
             title: self.titles[i].clone(),

@@ -19,6 +19,7 @@ fn site(files: &[(&str, &[u8])]) -> SiteInput {
             "js/site.js".into(),
             "js/theme.js".into(),
         ],
+        now: 1_780_000_000,
     }
 }
 

@@ -1,0 +1,194 @@
+//! The token playground in lessons. A fence ```` ```playground sample=app-token step=validate ````
+//! becomes a `<section class="playground">` holding the sample rendered at
+//! build time — the token, its decoded header and payload, every claim
+//! explained, the app-or-user verdict — so it reads well without
+//! JavaScript, plus the JSON data `static/js/playground.js` needs to make
+//! it interactive.
+
+use serde::Serialize;
+use tokenbook_token::samples::{self, Sample};
+
+use crate::highlight::{self, Highlighted};
+use crate::html::{escape, escape_into, relative_url};
+
+/// The steps a fence may open at.
+pub const STEPS: &[&str] = &["decode", "validate", "flow", "leak"];
+
+/// The scopes the course's fake client may ask for.
+const CLIENT_SCOPES: &[&str] = &["ledger:read", "ledger:write", "ledger:admin"];
+
+/// How long after issue the playground's clock reads a sample.
+const READ_AFTER_SECONDS: i64 = 300;
+
+/// The kit, minted the first time a page asks for it: courses without a
+/// playground never pay for the RSA signatures.
+pub struct LazyKit {
+    now: i64,
+    kit: std::sync::OnceLock<Result<Kit, String>>,
+}
+
+impl LazyKit {
+    /// A kit that will be minted as of `now` (Unix seconds).
+    pub fn new(now: i64) -> Self {
+        LazyKit { now, kit: std::sync::OnceLock::new() }
+    }
+
+    /// The kit, or why it could not be minted.
+    pub fn get(&self) -> Result<&Kit, &str> {
+        self.kit.get_or_init(|| Kit::new(self.now)).as_ref().map_err(String::as_str)
+    }
+}
+
+/// The course's samples and keys, minted once per build.
+pub struct Kit {
+    samples: Vec<Sample>,
+    issued_at: i64,
+    rsa_public_pem: &'static str,
+    jwks: String,
+}
+
+impl Kit {
+    /// Mints the samples as of `now` (Unix seconds) with the course's fake
+    /// keys.
+    pub fn new(now: i64) -> Result<Kit, String> {
+        let keys = samples::course_keys();
+        let minted = samples::mint_samples(&keys, now).map_err(|e| format!("{}: {}", e.message, e.hint))?;
+        Ok(Kit { samples: minted, issued_at: now, rsa_public_pem: keys.rsa_public_pem, jwks: samples::public_jwks(&keys) })
+    }
+
+    /// The ids of the samples, for hints.
+    pub fn sample_ids(&self) -> Vec<&str> {
+        self.samples.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    fn sample(&self, id: &str) -> Option<&Sample> {
+        self.samples.iter().find(|s| s.id == id)
+    }
+
+    /// The section for a fence, on the page at site path `page_url`; the
+    /// `n`th playground of the page. Errors name what is wrong with the
+    /// fence's attributes.
+    pub fn render(&self, sample_id: &str, step: &str, page_url: &str, n: usize) -> Result<String, String> {
+        let sample = self.sample(sample_id).ok_or_else(|| format!("unknown playground sample `{sample_id}`"))?;
+        if !STEPS.contains(&step) {
+            return Err(format!("unknown playground step `{step}`"));
+        }
+        let now = self.issued_at + READ_AFTER_SECONDS;
+        let decoded = tokenbook_token::decode(&sample.token).map_err(|e| e.message)?;
+        let verdict = tokenbook_token::classify(&decoded);
+        let claims = tokenbook_token::explain(&decoded, now);
+        let header_claims = tokenbook_token::explain_header(&decoded);
+
+        let mut html = String::with_capacity(8 * 1024);
+        let id = if n == 1 { "playground".to_string() } else { format!("playground-{n}") };
+        html.push_str(&format!(
+            "<section class=\"playground\" id=\"{id}\" data-sample=\"{}\" data-step=\"{step}\" aria-labelledby=\"{id}-title\">\n<h3 id=\"{id}-title\">🧪 Token playground</h3>\n",
+            escape(&sample.id)
+        ));
+        html.push_str("<p class=\"pg-fake\">Every token, key and secret in the playground is fake, made for this course. Nothing you paste leaves your browser.</p>\n<div class=\"pg-static\">\n");
+        html.push_str(&format!("<p class=\"pg-label\">Sample: {}</p>\n<p>{}</p>\n", escape(&sample.title), escape(&sample.lesson_point)));
+        let [h, p, s] = &decoded.segments;
+        html.push_str(&format!(
+            "<pre class=\"pg-token\"><span class=\"pg-h\">{}</span>.<span class=\"pg-p\">{}</span>.<span class=\"pg-s\">{}</span></pre>\n",
+            escape(h),
+            escape(p),
+            escape(s)
+        ));
+        let verdict_class = match serde_json::to_value(&verdict.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() {
+            Some("app") => "pg-verdict-app",
+            Some("user") => "pg-verdict-user",
+            _ => "pg-verdict-unclear",
+        };
+        html.push_str(&format!("<div class=\"pg-verdict {verdict_class}\"><p class=\"pg-verdict-title\">{}</p><ul>", escape(&verdict.summary)));
+        for reason in &verdict.reasons {
+            html.push_str(&format!("<li>{}</li>", escape(reason)));
+        }
+        html.push_str("</ul></div>\n<div class=\"pg-columns\">");
+        for (label, class, json) in [("Header", "pg-h", &decoded.header_pretty), ("Payload", "pg-p", &decoded.payload_pretty)] {
+            html.push_str(&format!("<div><p class=\"pg-label {class}\">{label}</p><pre class=\"pg-json\"><code>"));
+            match highlight::highlight("json", json) {
+                Highlighted::Html(code) => html.push_str(&code),
+                _ => escape_into(&mut html, json),
+            }
+            html.push_str("</code></pre></div>");
+        }
+        html.push_str("</div>\n");
+        claim_table(&mut html, "Header", &header_claims);
+        claim_table(&mut html, "Claims", &claims);
+        html.push_str("<p class=\"pg-small\">Times are read five minutes after the sample was issued. With JavaScript, this becomes an interactive playground: paste a token, validate it, walk the flow, and watch a secret leak.</p>\n</div>\n");
+        html.push_str("<script type=\"application/json\" class=\"pg-data\">");
+        html.push_str(&self.page_data(page_url).replace("</", "<\\/"));
+        html.push_str("</script>\n</section>\n");
+        Ok(html)
+    }
+
+    /// What the page script needs, as JSON.
+    fn page_data(&self, page_url: &str) -> String {
+        #[derive(Serialize)]
+        struct SampleData<'a> {
+            #[serde(flatten)]
+            sample: &'a Sample,
+            now: i64,
+        }
+        #[derive(Serialize)]
+        struct Keys<'a> {
+            rsa_public_pem: &'a str,
+            jwks: &'a str,
+            hs256_secret: &'a str,
+            hs256_kid: &'a str,
+            issuer: &'a str,
+            audience: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Client<'a> {
+            id: &'a str,
+            secret: &'a str,
+            scopes: &'a [&'a str],
+        }
+        #[derive(Serialize)]
+        struct NaiveApp {
+            page: String,
+            script: String,
+        }
+        #[derive(Serialize)]
+        struct Data<'a> {
+            samples: Vec<SampleData<'a>>,
+            keys: Keys<'a>,
+            client: Client<'a>,
+            naive_app: NaiveApp,
+        }
+        let now = self.issued_at + READ_AFTER_SECONDS;
+        let data = Data {
+            samples: self.samples.iter().map(|sample| SampleData { sample, now }).collect(),
+            keys: Keys {
+                rsa_public_pem: self.rsa_public_pem,
+                jwks: &self.jwks,
+                hs256_secret: samples::FAKE_HS256_SECRET,
+                hs256_kid: samples::HS256_KID,
+                issuer: samples::ISSUER,
+                audience: samples::AUDIENCE,
+            },
+            client: Client { id: samples::CLIENT_ID, secret: samples::FAKE_CLIENT_SECRET, scopes: CLIENT_SCOPES },
+            naive_app: NaiveApp { page: relative_url(page_url, "naive-app/"), script: relative_url(page_url, "naive-app/app.js") },
+        };
+        serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_string())
+    }
+}
+
+fn claim_table(html: &mut String, caption: &str, claims: &[tokenbook_token::ClaimExplanation]) {
+    html.push_str(&format!(
+        "<div class=\"scroll\" tabindex=\"0\"><table class=\"pg-claims\"><caption>{caption}</caption><thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Value</th><th scope=\"col\">What it means</th></tr></thead><tbody>"
+    ));
+    for claim in claims {
+        html.push_str(&format!("<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code>", escape(&claim.name), escape(&claim.value)));
+        if let Some(time) = &claim.time {
+            html.push_str(&format!("<span class=\"pg-time\"> {} ({})</span>", escape(&time.iso), escape(&time.relative)));
+        }
+        html.push_str(&format!(
+            "</td><td>{}<span class=\"pg-source-note\"> {}</span></td></tr>",
+            escape(&claim.meaning),
+            escape(&claim.source)
+        ));
+    }
+    html.push_str("</tbody></table></div>\n");
+}

@@ -1,0 +1,66 @@
+//! All token logic of the tokenbook playground, pure and without I/O, for
+//! the browser (wasm32) and for the site build alike.
+//!
+//! - [`decode`] takes a JWT apart, with a friendly [`TokenError`] for every
+//!   way it can be malformed (opaque tokens and JWEs included).
+//! - [`explain`] and [`explain_header`] say what each claim and header
+//!   parameter means, and what it says about this token.
+//! - [`classify`] tells an app token (client credentials: the client is the
+//!   subject) from a user token.
+//! - [`validate`] checks a token as a resource server does, and explains
+//!   every check.
+//! - [`sign_hs256`] (and natively `sign_rs256`) make tokens; natively,
+//!   [`mint_samples`] makes the course's sample tokens with FAKE keys.
+//!
+//! The caller passes the current time (`now`, Unix seconds): the crate reads
+//! no clock. Nothing here panics on any input.
+
+mod claims;
+mod classify;
+mod decode;
+mod error;
+mod header_meanings;
+mod keys;
+mod meanings;
+#[cfg(test)]
+mod never_panics;
+mod payload;
+#[cfg(any(target_arch = "wasm32", test))]
+mod provider;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod samples;
+mod sign;
+mod signature;
+mod time;
+mod validate;
+
+pub use claims::{ClaimExplanation, TimeInfo, explain, explain_header};
+pub use classify::{Classification, Verdict, classify};
+pub use decode::{Decoded, MAX_TOKEN_LEN, decode};
+pub use error::TokenError;
+pub use keys::KeyInput;
+#[cfg(not(target_arch = "wasm32"))]
+pub use samples::{
+    AUDIENCE, CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_HS256_SECRET, HS256_KID, ISSUER,
+    REPORTS_AUDIENCE, RS256_KID, Sample, SampleKeys, course_keys, mint_samples, public_jwks,
+    try_public_jwks,
+};
+#[cfg(not(target_arch = "wasm32"))]
+pub use sign::sign_rs256;
+pub use sign::{ACCESS_TOKEN_TYPE, sign_hs256};
+pub use validate::{
+    CHECK_NAMES, Check, CheckStatus, ValidationOptions, ValidationReport, validate,
+};
+
+/// Makes sure `jsonwebtoken` has a crypto provider. Idempotent, and called
+/// by every function here that signs or verifies, so callers need not.
+///
+/// Natively a no-op: the `rust_crypto` provider is the default. In the
+/// browser it installs the crate's small HS256/RS256 provider (an
+/// "already installed" answer is ignored).
+pub fn install_crypto() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _already_installed = provider::PLAYGROUND_PROVIDER.install_default();
+    }
+}

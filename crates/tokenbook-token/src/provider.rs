@@ -1,0 +1,239 @@
+//! The browser's crypto provider for `jsonwebtoken`: HS256 signing and
+//! verification (`hmac` + `sha2`) and RS256 verification (PKCS#1 v1.5 with
+//! SHA-256, `rsa`). Every other algorithm is refused with
+//! `ErrorKind::InvalidAlgorithm`. It is small on purpose: the ready-made
+//! `rust_crypto` provider links P-256, P-384 and Ed25519 too, which would
+//! blow the playground's size budget.
+//!
+//! Compiled for wasm32, and into the native tests so that it is checked
+//! against the `rust_crypto` provider.
+
+use hmac::{Hmac, Mac};
+use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
+use jsonwebtoken::errors::{Error, ErrorKind, new_error};
+use jsonwebtoken::signature::{Error as SignatureError, Signer, Verifier};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, DecodingKeyKind, EncodingKey};
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
+use sha2::{Digest, Sha256};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// HS256 and RS256 only; see the module documentation.
+pub(crate) static PLAYGROUND_PROVIDER: CryptoProvider = CryptoProvider {
+    signer_factory: signer_for,
+    verifier_factory: verifier_for,
+    key_utils: KeyUtils::new_unimplemented(),
+};
+
+fn signer_for(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>, Error> {
+    match algorithm {
+        Algorithm::HS256 => Ok(Box::new(Hs256::from_secret(key.family(), key.as_bytes())?)),
+        _ => Err(new_error(ErrorKind::InvalidAlgorithm)),
+    }
+}
+
+fn verifier_for(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>, Error> {
+    match algorithm {
+        Algorithm::HS256 => Ok(Box::new(Hs256::from_secret(
+            key.family(),
+            key.try_get_as_bytes()?,
+        )?)),
+        Algorithm::RS256 => Ok(Box::new(Rs256Verifier::new(key)?)),
+        _ => Err(new_error(ErrorKind::InvalidAlgorithm)),
+    }
+}
+
+/// HMAC with SHA-256, keyed with the shared secret.
+struct Hs256 {
+    mac: HmacSha256,
+}
+
+impl Hs256 {
+    fn from_secret(family: AlgorithmFamily, secret: &[u8]) -> Result<Self, Error> {
+        if family != AlgorithmFamily::Hmac {
+            return Err(new_error(ErrorKind::InvalidKeyFormat));
+        }
+        let mac = HmacSha256::new_from_slice(secret)
+            .map_err(|_| new_error(ErrorKind::InvalidKeyFormat))?;
+        Ok(Self { mac })
+    }
+}
+
+impl Signer<Vec<u8>> for Hs256 {
+    fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        Ok(mac.finalize().into_bytes().to_vec())
+    }
+}
+
+impl Verifier<Vec<u8>> for Hs256 {
+    fn verify(&self, message: &[u8], signature: &Vec<u8>) -> Result<(), SignatureError> {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        // Constant-time comparison.
+        mac.verify_slice(signature)
+            .map_err(|_| SignatureError::new())
+    }
+}
+
+impl JwtSigner for Hs256 {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::HS256
+    }
+}
+
+impl JwtVerifier for Hs256 {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::HS256
+    }
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-256, checked with the issuer's public key.
+struct Rs256Verifier {
+    public_key: RsaPublicKey,
+}
+
+impl Rs256Verifier {
+    fn new(key: &DecodingKey) -> Result<Self, Error> {
+        if key.family() != AlgorithmFamily::Rsa {
+            return Err(new_error(ErrorKind::InvalidKeyFormat));
+        }
+        let invalid = |error: rsa::Error| new_error(ErrorKind::InvalidRsaKey(error.to_string()));
+        let public_key = match key.kind() {
+            // `from_rsa_pem` keeps the PKCS#1 DER of the public key.
+            DecodingKeyKind::SecretOrDer(der) => RsaPublicKey::from_pkcs1_der(der)
+                .map_err(|error| new_error(ErrorKind::InvalidRsaKey(error.to_string())))?,
+            // A JWK gives the modulus and exponent, big-endian.
+            DecodingKeyKind::RsaModulusExponent { n, e } => {
+                RsaPublicKey::new(BigUint::from_bytes_be(n), BigUint::from_bytes_be(e))
+                    .map_err(invalid)?
+            }
+        };
+        Ok(Self { public_key })
+    }
+}
+
+impl Verifier<Vec<u8>> for Rs256Verifier {
+    fn verify(&self, message: &[u8], signature: &Vec<u8>) -> Result<(), SignatureError> {
+        let digest = Sha256::digest(message);
+        self.public_key
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &digest, signature)
+            .map_err(|_| SignatureError::new())
+    }
+}
+
+impl JwtVerifier for Rs256Verifier {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::RS256
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use serde_json::json;
+
+    use super::*;
+    use crate::samples::course_keys;
+    use crate::sign::{sign_hs256, sign_rs256};
+
+    fn parts(token: &str) -> (String, Vec<u8>) {
+        let (message, signature) = token.rsplit_once('.').expect("a JWT");
+        (
+            message.to_owned(),
+            URL_SAFE_NO_PAD.decode(signature).expect("base64url"),
+        )
+    }
+
+    fn verifies(token: &str, algorithm: Algorithm, key: &DecodingKey) -> bool {
+        let (message, signature) = parts(token);
+        match (PLAYGROUND_PROVIDER.verifier_factory)(&algorithm, key) {
+            Ok(verifier) => verifier.verify(message.as_bytes(), &signature).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    #[test]
+    fn hs256_signatures_match_rust_crypto() {
+        // Tokens signed by the default (rust_crypto) provider natively.
+        let claims = json!({"sub": "billing-service"});
+        let token =
+            sign_hs256(&claims, b"FAKE-secret-of-at-least-32-bytes!!", None).expect("signs");
+        let (message, expected) = parts(&token);
+        let key = EncodingKey::from_secret(b"FAKE-secret-of-at-least-32-bytes!!");
+        let signer = (PLAYGROUND_PROVIDER.signer_factory)(&Algorithm::HS256, &key).expect("signer");
+        assert_eq!(
+            signer.try_sign(message.as_bytes()).expect("signs"),
+            expected
+        );
+        let right = DecodingKey::from_secret(b"FAKE-secret-of-at-least-32-bytes!!");
+        let wrong = DecodingKey::from_secret(b"another secret");
+        assert!(verifies(&token, Algorithm::HS256, &right));
+        assert!(!verifies(&token, Algorithm::HS256, &wrong));
+    }
+
+    #[test]
+    fn rs256_verifies_with_pem_and_with_jwk_components() {
+        let keys = course_keys();
+        let token = sign_rs256(
+            &json!({"sub": "billing-service"}),
+            keys.rsa_private_pem,
+            None,
+        )
+        .expect("signs");
+        let pem = DecodingKey::from_rsa_pem(keys.rsa_public_pem.as_bytes()).expect("pem");
+        assert!(verifies(&token, Algorithm::RS256, &pem));
+
+        let jwks: serde_json::Value =
+            serde_json::from_str(&crate::samples::public_jwks(&keys)).expect("JSON");
+        let (n, e) = (jwks["keys"][0]["n"].as_str(), jwks["keys"][0]["e"].as_str());
+        let components =
+            DecodingKey::from_rsa_components(n.unwrap_or(""), e.unwrap_or("")).expect("n, e");
+        assert!(verifies(&token, Algorithm::RS256, &components));
+
+        let (header, _) = token.split_once('.').expect("a JWT");
+        let (_, signature) = token.rsplit_once('.').expect("a JWT");
+        let other_payload = URL_SAFE_NO_PAD.encode(r#"{"sub":"someone-else"}"#);
+        let tampered = format!("{header}.{other_payload}.{signature}");
+        assert!(!verifies(&tampered, Algorithm::RS256, &pem));
+    }
+
+    #[test]
+    fn other_algorithms_and_wrong_keys_are_refused() {
+        let secret = DecodingKey::from_secret(b"secret");
+        let rsa = DecodingKey::from_rsa_pem(course_keys().rsa_public_pem.as_bytes()).expect("pem");
+        let refused = [
+            (Algorithm::RS384, &rsa),
+            (Algorithm::PS256, &rsa),
+            (Algorithm::ES256, &secret),
+            (Algorithm::EdDSA, &secret),
+            (Algorithm::HS512, &secret),
+        ];
+        for (algorithm, key) in refused {
+            let error = (PLAYGROUND_PROVIDER.verifier_factory)(&algorithm, key).err();
+            assert_eq!(
+                error.map(|e| e.into_kind()),
+                Some(ErrorKind::InvalidAlgorithm),
+                "{algorithm:?}"
+            );
+        }
+        let encoding = EncodingKey::from_secret(b"secret");
+        let error = (PLAYGROUND_PROVIDER.signer_factory)(&Algorithm::RS256, &encoding).err();
+        assert_eq!(
+            error.map(|e| e.into_kind()),
+            Some(ErrorKind::InvalidAlgorithm)
+        );
+        // An HMAC secret is no RSA key, and an RSA key is no HMAC secret.
+        assert!((PLAYGROUND_PROVIDER.verifier_factory)(&Algorithm::RS256, &secret).is_err());
+        assert!((PLAYGROUND_PROVIDER.verifier_factory)(&Algorithm::HS256, &rsa).is_err());
+        let garbage = DecodingKey::from_rsa_der(b"not DER");
+        let error = (PLAYGROUND_PROVIDER.verifier_factory)(&Algorithm::RS256, &garbage).err();
+        assert!(matches!(
+            error.map(|e| e.into_kind()),
+            Some(ErrorKind::InvalidRsaKey(_))
+        ));
+    }
+}

@@ -1,0 +1,209 @@
+//! Signing access tokens: the header (`alg`, `typ: at+jwt`, `kid`) and the
+//! claims are serialized in the order given, base64url-encoded and signed
+//! through `jsonwebtoken::crypto::sign`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey};
+use serde_json::{Map, Value};
+
+use crate::error::TokenError;
+
+/// The `typ` of a JWT access token (RFC 9068 section 2.1).
+pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+
+/// Signs `claims` (a JSON object) with HS256 and the shared `secret`.
+/// The header is `{"alg":"HS256","typ":"at+jwt","kid":…}`, `kid` only when
+/// given. Works in the browser too.
+pub fn sign_hs256(claims: &Value, secret: &[u8], kid: Option<&str>) -> Result<String, TokenError> {
+    if secret.is_empty() {
+        return Err(TokenError::new(
+            "The HMAC secret is empty, so the token cannot be signed.",
+            "Enter a secret of at least 32 random bytes.",
+        ));
+    }
+    sign_with_header(
+        &access_token_header("HS256", kid),
+        claims,
+        &EncodingKey::from_secret(secret),
+        Algorithm::HS256,
+    )
+}
+
+/// Signs `claims` (a JSON object) with RS256 and an RSA private key in
+/// PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`, as `openssl genrsa -traditional`
+/// writes it) or PKCS#8 PEM. Not in the browser build.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn sign_rs256(
+    claims: &Value,
+    private_key_pem: &str,
+    kid: Option<&str>,
+) -> Result<String, TokenError> {
+    let key = EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|_| {
+        TokenError::new(
+            "The RSA private key could not be read.",
+            "Give a PEM block starting with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----.",
+        )
+    })?;
+    sign_with_header(
+        &access_token_header("RS256", kid),
+        claims,
+        &key,
+        Algorithm::RS256,
+    )
+}
+
+/// `{"alg": alg, "typ": "at+jwt", "kid": kid}` in this order.
+pub(crate) fn access_token_header(alg: &str, kid: Option<&str>) -> Value {
+    let mut header = Map::new();
+    header.insert("alg".to_owned(), Value::from(alg));
+    header.insert("typ".to_owned(), Value::from(ACCESS_TOKEN_TYPE));
+    if let Some(kid) = kid {
+        header.insert("kid".to_owned(), Value::from(kid));
+    }
+    Value::Object(header)
+}
+
+/// base64url of the compact JSON of `value`.
+pub(crate) fn encode_part(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// Signs any header and claims with `algorithm`; the header's `alg` is
+/// written as given, so the samples can build their deliberately bad
+/// tokens with it.
+pub(crate) fn sign_with_header(
+    header: &Value,
+    claims: &Value,
+    key: &EncodingKey,
+    algorithm: Algorithm,
+) -> Result<String, TokenError> {
+    crate::install_crypto();
+    if !claims.is_object() {
+        return Err(TokenError::new(
+            "The claims must be a JSON object.",
+            "Write the claims as an object such as {\"sub\": \"billing-service\"}.",
+        ));
+    }
+    let message = format!("{}.{}", encode_part(header), encode_part(claims));
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), key, algorithm).map_err(|error| {
+            TokenError::new(
+                format!("The token could not be signed: {error}."),
+                "Check that the key matches the algorithm.",
+            )
+        })?;
+    Ok(format!("{message}.{signature}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::decode::decode;
+    use crate::keys::KeyInput;
+    use crate::samples::{FAKE_HS256_SECRET, course_keys};
+    use crate::validate::{CheckStatus, ValidationOptions, validate};
+
+    const NOW: i64 = 1_795_687_200;
+
+    fn claims() -> Value {
+        json!({"iss": "https://auth.example.com/", "sub": "billing-service",
+               "aud": "https://ledger-api.example.com/", "scope": "ledger:read",
+               "iat": NOW, "exp": NOW + 3600})
+    }
+
+    fn signature_status(token: &str, key: KeyInput) -> CheckStatus {
+        let options = ValidationOptions {
+            key,
+            ..ValidationOptions::at(NOW)
+        };
+        let report = validate(token, &options);
+        report
+            .checks
+            .iter()
+            .find(|c| c.name == "signature")
+            .map(|c| c.status)
+            .unwrap_or(CheckStatus::Skipped)
+    }
+
+    #[test]
+    fn hs256_round_trip() {
+        let token = sign_hs256(
+            &claims(),
+            FAKE_HS256_SECRET.as_bytes(),
+            Some("FAKE-course-hmac-1"),
+        )
+        .expect("signs");
+        let decoded = decode(&token).expect("decodes");
+        assert_eq!(
+            decoded.header,
+            json!({"alg": "HS256", "typ": "at+jwt", "kid": "FAKE-course-hmac-1"})
+        );
+        assert_eq!(decoded.payload, claims());
+        assert_eq!(decoded.signature_bytes, 32);
+        assert_eq!(
+            signature_status(&token, KeyInput::HmacSecret(FAKE_HS256_SECRET.into())),
+            CheckStatus::Passed
+        );
+        assert_eq!(
+            signature_status(
+                &token,
+                KeyInput::HmacSecret("another-secret-of-32-bytes-or-more!!".into())
+            ),
+            CheckStatus::Failed
+        );
+    }
+
+    #[test]
+    fn hs256_without_kid_and_deterministic() {
+        let first = sign_hs256(&claims(), b"k", None).expect("signs");
+        let second = sign_hs256(&claims(), b"k", None).expect("signs");
+        assert_eq!(first, second);
+        assert_eq!(
+            decode(&first).expect("decodes").header,
+            json!({"alg": "HS256", "typ": "at+jwt"})
+        );
+    }
+
+    #[test]
+    fn rs256_round_trip() {
+        let keys = course_keys();
+        let token =
+            sign_rs256(&claims(), keys.rsa_private_pem, Some("FAKE-course-key-1")).expect("signs");
+        let decoded = decode(&token).expect("decodes");
+        assert_eq!(decoded.algorithm.as_deref(), Some("RS256"));
+        assert_eq!(decoded.signature_bytes, 256, "2048-bit RSA");
+        assert_eq!(
+            signature_status(&token, KeyInput::RsaPublicPem(keys.rsa_public_pem.into())),
+            CheckStatus::Passed
+        );
+    }
+
+    #[test]
+    fn signing_errors() {
+        let cases = [
+            (
+                sign_hs256(&json!([1]), b"k", None),
+                "The claims must be a JSON object.",
+            ),
+            (
+                sign_hs256(&claims(), b"", None),
+                "The HMAC secret is empty, so the token cannot be signed.",
+            ),
+            (
+                sign_rs256(&claims(), "not a pem", None),
+                "The RSA private key could not be read.",
+            ),
+            (
+                sign_rs256(&claims(), course_keys().rsa_public_pem, None),
+                "The token could not be signed",
+            ),
+        ];
+        for (result, message) in cases {
+            let error = result.expect_err(message);
+            assert!(error.message.starts_with(message), "{}", error.message);
+        }
+    }
+}

@@ -1,0 +1,518 @@
+// The token playground. Every `section.playground` on a page comes with a
+// build-time rendering of its sample (shown without JavaScript); this module
+// loads the WebAssembly module and turns each section into an interactive
+// playground: decode and explain, validate, walk the client credentials
+// flow, and watch a secret leak out of a browser app.
+//
+// Rules this file keeps:
+// - Token text is untrusted: it only ever reaches the page as textContent,
+//   never as HTML.
+// - Nothing is requested from another origin; the only requests are this
+//   site's own WebAssembly and the naive app's script (same origin).
+// - Every credential is a fake one from the course; the authorization
+//   server and the API are simulated in this page.
+
+import init, { inspectToken, signHs256, validateToken } from "../wasm/tokenbook_wasm.js";
+
+const STEPS = [
+  ["decode", "Decode & explain"],
+  ["validate", "Validate"],
+  ["flow", "The flow"],
+  ["leak", "The leak"],
+];
+
+/** Creates an element with attributes and children (strings become text). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** The error text of a failed wasm call: message, then hint. */
+function errorText(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Parameters in the URL fragment: `#sample=expired&step=validate` or `#token=…`. */
+function readFragment() {
+  const hash = location.hash.replace(/^#/, "");
+  if (!/(^|&)(sample|token|step)=/.test(hash)) return null;
+  const params = new URLSearchParams(hash);
+  return { sample: params.get("sample"), token: params.get("token"), step: params.get("step") };
+}
+
+function writeFragment(state) {
+  const params = new URLSearchParams();
+  if (state.token !== null) params.set("token", state.token);
+  else params.set("sample", state.sample);
+  params.set("step", state.step);
+  history.replaceState(null, "", `#${params.toString()}`);
+}
+
+function base64UrlUtf8(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** `application/x-www-form-urlencoded` encoding of one value (RFC 6749 2.3.1). */
+function formEncode(value) {
+  return encodeURIComponent(value).replace(/%20/g, "+").replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+class Playground {
+  constructor(section, data) {
+    this.section = section;
+    this.data = data;
+    this.samples = new Map(data.samples.map((s) => [s.id, s]));
+    const fragment = readFragment();
+    this.state = {
+      sample: this.samples.has(section.dataset.sample) ? section.dataset.sample : data.samples[0].id,
+      token: null,
+      step: STEPS.some(([id]) => id === section.dataset.step) ? section.dataset.step : "decode",
+    };
+    this.linked = false;
+    if (fragment && section === document.querySelector("section.playground")) {
+      this.linked = true;
+      if (fragment.token) this.state.token = fragment.token;
+      else if (fragment.sample && this.samples.has(fragment.sample)) this.state.sample = fragment.sample;
+      if (STEPS.some(([id]) => id === fragment.step)) this.state.step = fragment.step;
+    }
+    this.build();
+    this.render();
+    if (this.linked) section.scrollIntoView();
+  }
+
+  get token() {
+    return this.state.token ?? this.samples.get(this.state.sample).token;
+  }
+
+  /** The clock: a sample is read a few minutes after it was issued. */
+  get now() {
+    if (this.state.token === null) return this.samples.get(this.state.sample).now;
+    return Math.floor(Date.now() / 1000);
+  }
+
+  build() {
+    const id = this.section.id || "playground";
+    const staticPart = this.section.querySelector(".pg-static");
+    if (staticPart) staticPart.hidden = true;
+
+    this.tabs = el("div", { class: "pg-tabs", role: "tablist", "aria-label": "Playground steps" });
+    this.panels = new Map();
+    for (const [step, label] of STEPS) {
+      const tab = el("button", {
+        type: "button",
+        role: "tab",
+        id: `${id}-tab-${step}`,
+        "aria-controls": `${id}-panel-${step}`,
+        class: "pg-tab",
+        onclick: () => this.go(step),
+        onkeydown: (event) => this.tabKey(event, step),
+      }, label);
+      this.tabs.append(tab);
+      this.panels.set(step, el("div", { role: "tabpanel", id: `${id}-panel-${step}`, "aria-labelledby": `${id}-tab-${step}`, class: "pg-panel" }));
+    }
+
+    this.picker = el("select", { id: `${id}-sample`, onchange: () => this.pick(this.picker.value) });
+    for (const sample of this.data.samples) this.picker.append(el("option", { value: sample.id }, sample.title));
+    this.picker.append(el("option", { value: "" }, "A token I paste"));
+    this.input = el("textarea", {
+      id: `${id}-token`,
+      class: "pg-input",
+      rows: 4,
+      spellcheck: "false",
+      autocomplete: "off",
+      oninput: () => this.paste(this.input.value),
+    });
+    this.notice = el("p", { class: "pg-notice", role: "status" });
+    this.point = el("p", { class: "pg-point" });
+
+    const ui = el(
+      "div",
+      { class: "pg-live" },
+      el("div", { class: "pg-source" },
+        el("label", { for: this.picker.id }, "Sample"), this.picker,
+        el("label", { for: this.input.id }, "Token (paste your own: it never leaves this page)"), this.input,
+        this.point, this.notice),
+      this.tabs,
+      [...this.panels.values()],
+    );
+    this.section.append(ui);
+  }
+
+  tabKey(event, step) {
+    const index = STEPS.findIndex(([id]) => id === step);
+    const move = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!move) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const next = STEPS[(index + move + STEPS.length) % STEPS.length][0];
+    this.go(next);
+    this.tabs.querySelector(`[aria-controls$="-panel-${next}"]`).focus();
+  }
+
+  go(step) {
+    this.state.step = step;
+    this.render();
+    writeFragment(this.state);
+  }
+
+  pick(sampleId) {
+    if (!sampleId) {
+      this.state.token = this.input.value.trim();
+    } else {
+      this.state.sample = sampleId;
+      this.state.token = null;
+    }
+    this.render();
+    writeFragment(this.state);
+  }
+
+  paste(text) {
+    const trimmed = text.trim();
+    const sample = this.data.samples.find((s) => s.token === trimmed);
+    if (sample) {
+      this.state.sample = sample.id;
+      this.state.token = null;
+    } else {
+      this.state.token = trimmed;
+    }
+    this.render({ keepInput: true });
+    writeFragment(this.state);
+  }
+
+  render({ keepInput = false } = {}) {
+    const pasted = this.state.token !== null;
+    this.picker.value = pasted ? "" : this.state.sample;
+    if (!keepInput) this.input.value = this.token;
+    const sample = pasted ? null : this.samples.get(this.state.sample);
+    this.point.textContent = sample ? sample.lesson_point : "";
+    this.notice.textContent = pasted
+      ? "This token is not one of the course's samples. Nothing leaves your browser: it is decoded and checked right here, in WebAssembly."
+      : `Sample signed with the course's fake key. The playground's clock is set to ${new Date(this.now * 1000).toISOString().replace(".000Z", "Z")}, a few minutes after it was issued.`;
+    for (const [step, panel] of this.panels) {
+      const active = step === this.state.step;
+      panel.hidden = !active;
+      const tab = this.tabs.querySelector(`[aria-controls="${panel.id}"]`);
+      tab.setAttribute("aria-selected", String(active));
+      tab.tabIndex = active ? 0 : -1;
+    }
+    const panel = this.panels.get(this.state.step);
+    panel.replaceChildren(...this[`render_${this.state.step}`]());
+  }
+
+  inspect(token = this.token) {
+    try {
+      return { ok: true, value: JSON.parse(inspectToken(token, this.now)) };
+    } catch (error) {
+      return { ok: false, error: errorText(error) };
+    }
+  }
+
+  problem(text) {
+    const [message, ...hint] = text.split("\n");
+    return el("div", { class: "pg-problem", role: "alert" }, el("p", {}, el("strong", {}, "Cannot read this token: "), message), hint.length ? el("p", {}, hint.join(" ")) : null);
+  }
+
+  render_decode() {
+    if (!this.token) return [el("p", {}, "Paste a token above, or pick a sample.")];
+    const result = this.inspect();
+    if (!result.ok) return [this.problem(result.error)];
+    const t = result.value;
+    const [h, p, s] = t.segments;
+    const coloured = el("pre", { class: "pg-token-parts", "aria-label": "The token, coloured by part" },
+      el("span", { class: "pg-h" }, h), ".", el("span", { class: "pg-p" }, p), ".", el("span", { class: "pg-s" }, s));
+    const verdict = t.classification;
+    const verdictClass = { app: "pg-verdict-app", user: "pg-verdict-user" }[verdict.verdict] ?? "pg-verdict-unclear";
+    return [
+      el("div", { class: `pg-verdict ${verdictClass}` },
+        el("p", { class: "pg-verdict-title" }, verdict.summary),
+        el("ul", {}, verdict.reasons.map((r) => el("li", {}, r)))),
+      coloured,
+      el("div", { class: "pg-columns" },
+        el("div", {}, el("p", { class: "pg-label pg-h" }, "Header"), el("pre", { class: "pg-json" }, t.header_pretty)),
+        el("div", {}, el("p", { class: "pg-label pg-p" }, "Payload"), el("pre", { class: "pg-json" }, t.payload_pretty))),
+      el("p", { class: "pg-label pg-s" }, `Signature: ${t.signature_bytes} bytes${t.algorithm ? ` (${t.algorithm})` : ""}. Decoding needs no key: anyone holding the token can read it. Only validation needs the key.`),
+      this.claimTable("Header", t.header_claims),
+      this.claimTable("Claims", t.claims),
+    ];
+  }
+
+  claimTable(caption, claims) {
+    return el("div", { class: "scroll", tabindex: 0 },
+      el("table", { class: "pg-claims" },
+        el("caption", {}, caption),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Claim"), el("th", { scope: "col" }, "Value"), el("th", { scope: "col" }, "What it means"))),
+        el("tbody", {}, claims.map((c) => el("tr", {},
+          el("th", { scope: "row" }, el("code", {}, c.name)),
+          el("td", {}, el("code", {}, c.value), c.time ? el("span", { class: "pg-time" }, ` ${c.time.iso} (${c.time.relative})`) : null),
+          el("td", {}, c.meaning, el("span", { class: "pg-source-note" }, ` ${c.source}`)))))));
+  }
+
+  render_validate() {
+    if (!this.token) return [el("p", {}, "Paste a token above, or pick a sample.")];
+    const sample = this.state.token === null ? this.samples.get(this.state.sample) : null;
+    const keys = this.data.keys;
+    const form = el("form", { class: "pg-form", onsubmit: (e) => e.preventDefault() });
+    const keyKind = el("select", { id: `${this.section.id}-key-kind` },
+      el("option", { value: "rsa" }, "RS256: the course's public key (PEM)"),
+      el("option", { value: "jwk" }, "RS256: the course's JWKS"),
+      el("option", { value: "hmac" }, "HS256: a shared secret"),
+      el("option", { value: "none" }, "No key"));
+    keyKind.value = sample ? (sample.verify_with === "hmac" ? "hmac" : "rsa") : "rsa";
+    const keyText = el("textarea", { id: `${this.section.id}-key`, rows: 3, spellcheck: "false", class: "pg-input" });
+    const fill = () => {
+      keyText.value = { rsa: keys.rsa_public_pem, jwk: keys.jwks, hmac: keys.hs256_secret, none: "" }[keyKind.value];
+    };
+    fill();
+    const field = (label, value, name) => {
+      const input = el("input", { id: `${this.section.id}-${name}`, value, spellcheck: "false" });
+      return [el("label", { for: input.id }, label), input];
+    };
+    const [issLabel, iss] = field("Expected issuer (iss)", keys.issuer, "iss");
+    const [audLabel, aud] = field("Expected audience (aud)", sample?.expected_audience ?? keys.audience, "aud");
+    const [scopeLabel, scope] = field("Required scope", sample?.required_scope ?? "ledger:read", "scope");
+    const [leewayLabel, leeway] = field("Leeway for exp and nbf (seconds)", "60", "leeway");
+    const result = el("div", { class: "pg-result", "aria-live": "polite" });
+    const run = () => {
+      const options = {
+        key: { kind: keyKind.value, value: keyText.value },
+        expected_issuer: iss.value || null,
+        expected_audience: aud.value || null,
+        required_scope: scope.value || null,
+        allowed_algorithms: [],
+        leeway_seconds: Number.parseInt(leeway.value, 10) || 0,
+        now: this.now,
+      };
+      let report;
+      try {
+        report = JSON.parse(validateToken(this.token, JSON.stringify(options)));
+      } catch (error) {
+        result.replaceChildren(this.problem(errorText(error)));
+        return;
+      }
+      const mark = { passed: "✅", failed: "❌", skipped: "➖" };
+      result.replaceChildren(
+        el("p", { class: report.valid ? "pg-ok" : "pg-bad" }, report.valid ? "✅ The API would accept this token." : "❌ The API would reject this token."),
+        el("ul", { class: "pg-checks" }, report.checks.map((c) =>
+          el("li", { class: `pg-check-${c.status}` }, el("span", { "aria-hidden": "true" }, `${mark[c.status] ?? ""} `), el("strong", {}, `${c.name}: ${c.status}. `), c.detail))),
+        report.warnings.length ? el("div", { class: "pg-warnings" }, el("p", {}, "⚠️ Warnings"), el("ul", {}, report.warnings.map((w) => el("li", {}, w)))) : null,
+      );
+    };
+    keyKind.addEventListener("change", () => { fill(); run(); });
+    for (const input of [keyText, iss, aud, scope, leeway]) input.addEventListener("input", run);
+    form.append(
+      el("label", { for: keyKind.id }, "Verify the signature with"), keyKind, keyText,
+      issLabel, iss, audLabel, aud, scopeLabel, scope, leewayLabel, leeway,
+    );
+    run();
+    return [form, result];
+  }
+
+  /** The simulated authorization server: checks the client, signs a token. */
+  tokenEndpoint(clientId, clientSecret, scope) {
+    const client = this.data.client;
+    if (clientId !== client.id || clientSecret !== client.secret) {
+      return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed." } };
+    }
+    const unknown = scope.split(" ").filter((s) => s && !client.scopes.includes(s));
+    if (unknown.length) {
+      return { status: 400, body: { error: "invalid_scope", error_description: `Not allowed for this client: ${unknown.join(" ")}` } };
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: this.data.keys.issuer,
+      sub: clientId,
+      aud: this.data.keys.audience,
+      client_id: clientId,
+      scope,
+      iat: now,
+      exp: now + 3600,
+      jti: `FAKE-demo-${now}`,
+    };
+    const token = signHs256(JSON.stringify(claims), this.data.keys.hs256_secret, this.data.keys.hs256_kid);
+    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 3600, scope } };
+  }
+
+  /** The simulated API: `GET /ledger/entries` needs `ledger:read`. */
+  apiCall(token) {
+    const options = {
+      key: { kind: "hmac", value: this.data.keys.hs256_secret },
+      expected_issuer: this.data.keys.issuer,
+      expected_audience: this.data.keys.audience,
+      required_scope: "ledger:read",
+      allowed_algorithms: ["HS256"],
+      leeway_seconds: 60,
+      now: Math.floor(Date.now() / 1000),
+    };
+    const report = JSON.parse(validateToken(token, JSON.stringify(options)));
+    if (report.valid) return { status: 200, body: { entries: [{ id: "FAKE-entry-1", amount: "42.00", currency: "EUR" }] }, report };
+    const scopeFailed = report.checks.some((c) => c.name === "scope" && c.status === "failed");
+    return scopeFailed
+      ? { status: 403, header: 'Bearer error="insufficient_scope", scope="ledger:read"', body: { error: "insufficient_scope" }, report }
+      : { status: 401, header: 'Bearer error="invalid_token"', body: { error: "invalid_token" }, report };
+  }
+
+  httpExchange(requestText, response) {
+    const reason = { 200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden" }[response.status];
+    let responseText = `HTTP/1.1 ${response.status} ${reason}\nContent-Type: application/json\nCache-Control: no-store\n`;
+    if (response.header) responseText += `WWW-Authenticate: ${response.header}\n`;
+    responseText += `\n${JSON.stringify(response.body, null, 2)}`;
+    return [
+      el("p", { class: "pg-label" }, "Request"), el("pre", { class: "pg-http" }, requestText),
+      el("p", { class: "pg-label" }, "Response"), el("pre", { class: "pg-http" }, responseText),
+    ];
+  }
+
+  tokenRequestText(clientId, clientSecret, scope) {
+    const basic = base64UrlUtf8(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
+    return `POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: Basic ${basic}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=${formEncode(scope)}`;
+  }
+
+  render_flow() {
+    const client = this.data.client;
+    const scopeSelect = el("select", { id: `${this.section.id}-flow-scope` }, client.scopes.map((s) => el("option", { value: s }, s)));
+    const out = el("div", { class: "pg-flow", "aria-live": "polite" });
+    const run = () => {
+      const scope = scopeSelect.value;
+      const response = this.tokenEndpoint(client.id, client.secret, scope);
+      const parts = [el("h4", {}, "1. The service asks the authorization server for a token"), ...this.httpExchange(this.tokenRequestText(client.id, client.secret, scope), response)];
+      if (response.status === 200) {
+        const token = response.body.access_token;
+        const api = this.apiCall(token);
+        parts.push(
+          el("h4", {}, "2. What the token says"),
+          el("p", {}, "An app token: its subject is the client itself. ",
+            el("button", { type: "button", class: "pg-link", onclick: () => { this.state.token = token; this.go("decode"); } }, "Open it in Decode & explain")),
+          el("h4", {}, "3. The service calls the API with the token"),
+          ...this.httpExchange(`GET /ledger/entries HTTP/1.1\nHost: ledger-api.example.com\nAuthorization: Bearer ${token}`, api),
+          el("p", {}, api.status === 200 ? "The API checked the signature, issuer, audience, expiry and the ledger:read scope, and answered." : "The API refused: the token lacks the ledger:read scope this endpoint requires."),
+        );
+      }
+      out.replaceChildren(...parts);
+    };
+    scopeSelect.addEventListener("change", run);
+    run();
+    return [
+      el("p", {}, "Everything below is simulated in this page with the course's fake client ", el("code", {}, client.id), " and its fake secret. Pick the scope the service asks for:"),
+      el("label", { for: scopeSelect.id }, "Scope"), scopeSelect, out,
+    ];
+  }
+
+  render_leak() {
+    const out = el("div", { class: "pg-leak", "aria-live": "polite" });
+    const appUrl = new URL(this.data.naive_app.script, document.baseURI).href;
+    const pageUrl = new URL(this.data.naive_app.page, document.baseURI).href;
+    const start = el("button", { type: "button", class: "pg-button", onclick: () => this.leakStep1(out) }, "Look inside its JavaScript");
+    return [
+      el("p", {}, "A team built a browser app that calls the token endpoint itself, so they shipped the client secret in its JavaScript. ",
+        el("a", { href: pageUrl }, "Open the naive app"), " — then see what anyone can do with it."),
+      el("p", {}, "Step 1: every visitor downloads the app's script; reading it takes no skill at all."),
+      start, el("p", { class: "pg-small" }, `It fetches ${appUrl} from this site, as any browser does.`),
+      out,
+    ];
+  }
+
+  async leakStep1(out) {
+    let script;
+    try {
+      const response = await fetch(new URL(this.data.naive_app.script, document.baseURI), { credentials: "omit" });
+      script = await response.text();
+    } catch (error) {
+      out.replaceChildren(this.problem(`Could not load the naive app's script (${errorText(error)}).\nOpen this page over HTTP (cargo xtask serve, or any static server): browsers do not fetch files from file:// pages.`));
+      return;
+    }
+    const pattern = /(client_?secret["']?\s*[:=]\s*["'])([^"']+)(["'])/i;
+    const match = pattern.exec(script);
+    const idMatch = /client_?id["']?\s*[:=]\s*["']([^"']+)["']/i.exec(script);
+    if (!match || !idMatch) {
+      out.replaceChildren(el("p", {}, "No secret found in the script."));
+      return;
+    }
+    const secret = match[2];
+    const clientId = idMatch[1];
+    const lineStart = script.lastIndexOf("\n", match.index) + 1;
+    const lineEnd = script.indexOf("\n", match.index);
+    const line = script.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+    const at = line.indexOf(secret);
+    const lineNumber = script.slice(0, match.index).split("\n").length;
+    const scopeSelect = el("select", { id: `${this.section.id}-leak-scope` }, this.data.client.scopes.map((s) => el("option", { value: s }, s)));
+    scopeSelect.value = this.data.client.scopes.at(-1);
+    const rest = el("div");
+    out.replaceChildren(
+      el("p", {}, `Found on line ${lineNumber} of the script (search for "secret"):`),
+      el("pre", { class: "pg-http" }, line.slice(0, at), el("mark", {}, secret), line.slice(at + secret.length)),
+      el("p", {}, "Step 2: with the client id ", el("code", {}, clientId), " and this secret, anyone can ask for a token — with any scope the client may have. Pick one:"),
+      el("label", { for: scopeSelect.id }, "Scope"), scopeSelect,
+      el("button", { type: "button", class: "pg-button", onclick: () => this.leakStep2(rest, clientId, secret, scopeSelect.value) }, "Ask for a token with the stolen secret"),
+      rest,
+    );
+  }
+
+  leakStep2(out, clientId, secret, scope) {
+    const response = this.tokenEndpoint(clientId, secret, scope);
+    const parts = [...this.httpExchange(this.tokenRequestText(clientId, secret, scope), response)];
+    if (response.status === 200) {
+      const api = this.apiCall(response.body.access_token);
+      parts.push(
+        el("p", {}, "Step 3: the authorization server cannot tell the attacker from the real app — the credentials are right. The API accepts the token too:"),
+        ...this.httpExchange(`GET /ledger/entries HTTP/1.1\nHost: ledger-api.example.com\nAuthorization: Bearer ${response.body.access_token}`, api),
+      );
+    }
+    parts.push(
+      el("div", { class: "pg-instead" },
+        el("p", {}, el("strong", {}, "What to do instead")),
+        el("ul", {},
+          el("li", {}, "Keep the client secret on a server you control; client credentials is for confidential clients only (RFC 6749 section 2.1)."),
+          el("li", {}, "A browser app signs the user in with the authorization code grant and PKCE (RFC 7636) and gets a user token — no secret in the browser."),
+          el("li", {}, "Or put a small backend (a backend for the frontend) between the browser and the API; it holds the secret and the tokens."),
+          el("li", {}, "A secret that shipped is public: rotate it."))),
+    );
+    out.replaceChildren(...parts);
+  }
+}
+
+async function main() {
+  const sections = [...document.querySelectorAll("section.playground")];
+  if (!sections.length) return;
+  try {
+    await init();
+  } catch (error) {
+    for (const section of sections) {
+      section.append(el("p", { class: "pg-problem", role: "alert" },
+        `The interactive playground could not start (${errorText(error)}). The sample above is shown as it was rendered when the site was built. Pages opened from file:// cannot load WebAssembly: serve the site over HTTP.`));
+    }
+    return;
+  }
+  for (const section of sections) {
+    const data = JSON.parse(section.querySelector("script.pg-data").textContent);
+    section.classList.add("pg-ready");
+    section.playground = new Playground(section, data);
+  }
+  window.addEventListener("hashchange", () => {
+    const fragment = readFragment();
+    const first = sections[0]?.playground;
+    if (!fragment || !first) return;
+    if (fragment.token) first.state.token = fragment.token;
+    else if (fragment.sample && first.samples.has(fragment.sample)) {
+      first.state.sample = fragment.sample;
+      first.state.token = null;
+    }
+    if (STEPS.some(([id]) => id === fragment.step)) first.state.step = fragment.step;
+    first.render();
+  });
+  document.documentElement.dataset.playground = "ready";
+}
+
+main();
