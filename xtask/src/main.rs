@@ -6,6 +6,7 @@ mod build;
 mod fix_encoding;
 mod output;
 mod read;
+mod size;
 mod test;
 mod wasm;
 
@@ -29,6 +30,9 @@ enum Command {
     /// Repair mojibake (UTF-8 misread through Windows-1254, -1252 or
     /// Latin-1) in place, keeping the original as FILE.orig.
     FixEncoding(fix_encoding::Args),
+    /// Report what readers download: every page's gzipped weight, and the
+    /// playground's WebAssembly, against their budgets.
+    Size(size::Args),
     /// Run every test: the Rust workspace, then the browser tests.
     Test(test::Args),
 }
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Test(args) => test::run(&args),
         Command::FixEncoding(args) => fix_encoding::run(&args),
+        Command::Size(args) => size::run(&args),
     };
     match result {
         Ok(code) => code,

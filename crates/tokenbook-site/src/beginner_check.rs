@@ -186,7 +186,13 @@ mod tests {
     use crate::markdown::{parse, render};
 
     fn render_check(src: &str) -> (String, Vec<String>) {
-        let r = render(&parse(src, 0), "a.md", src, &HashMap::new(), &crate::markdown::test_context());
+        let r = render(
+            &parse(src, 0),
+            "a.md",
+            src,
+            &HashMap::new(),
+            &crate::markdown::test_context(),
+        );
         (r.html, r.diagnostics.iter().map(|d| d.render("")).collect())
     }
 

@@ -173,7 +173,10 @@ fn check_anchor(
 ) -> Result<(), Problem> {
     let fragment = percent_decode(fragment);
     // `#sample=expired&step=validate` is the playground's state, not an anchor.
-    if fragment.is_empty() || fragment.contains('=') || index.anchors[lesson].contains(fragment.as_str()) {
+    if fragment.is_empty()
+        || fragment.contains('=')
+        || index.anchors[lesson].contains(fragment.as_str())
+    {
         return Ok(());
     }
     let mut known: Vec<&str> = index.anchors[lesson].iter().copied().collect();
@@ -371,7 +374,10 @@ mod tests {
         );
         assert_eq!(check(0, "01_Intro.md", "mailto:a@example.com"), Ok(None));
         assert_eq!(check(0, "01_Intro.md", "#start"), Ok(None));
-        assert_eq!(check(0, "01_Intro.md", "#sample=expired&step=validate"), Ok(None));
+        assert_eq!(
+            check(0, "01_Intro.md", "#sample=expired&step=validate"),
+            Ok(None)
+        );
     }
 
     #[test]

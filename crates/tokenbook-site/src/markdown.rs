@@ -426,28 +426,45 @@ impl CodeBlock<'_> {
 
     /// A ```` ```playground sample=… step=… ```` fence: the playground's
     /// section, or (with an error) the fence as plain text.
-    fn render_playground(&self, context: &RenderContext<'_>, n: usize, path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+    fn render_playground(
+        &self,
+        context: &RenderContext<'_>,
+        n: usize,
+        path: &str,
+        source: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> String {
         let (_, attributes) = parse_info(self.info);
         let sample = attributes.get("sample").map_or("app-token", String::as_str);
         let step = attributes.get("step").map_or("decode", String::as_str);
         let rendered = context
             .playground
             .get()
-            .map_err(|e| (format!("the playground's samples could not be minted: {e}"), String::new()))
+            .map_err(|e| {
+                (
+                    format!("the playground's samples could not be minted: {e}"),
+                    String::new(),
+                )
+            })
             .and_then(|kit| {
-                kit.render(sample, step, context.page_url, n).map_err(|message| {
-                    let hint = format!(
-                        "samples: {}; steps: {}",
-                        kit.sample_ids().join(", "),
-                        crate::playground::STEPS.join(", ")
-                    );
-                    (message, hint)
-                })
+                kit.render(sample, step, context.page_url, n)
+                    .map_err(|message| {
+                        let hint = format!(
+                            "samples: {}; steps: {}",
+                            kit.sample_ids().join(", "),
+                            crate::playground::STEPS.join(", ")
+                        );
+                        (message, hint)
+                    })
             });
         match rendered {
             Ok(html) => html,
             Err((message, hint)) => {
-                diagnostics.push(Diagnostic::error(path, message).at(source, self.offset, 3).with_hint(hint));
+                diagnostics.push(
+                    Diagnostic::error(path, message)
+                        .at(source, self.offset, 3)
+                        .with_hint(hint),
+                );
                 String::new()
             }
         }
@@ -525,7 +542,10 @@ pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
 pub(crate) fn test_context() -> RenderContext<'static> {
     static KIT: std::sync::LazyLock<crate::playground::LazyKit> =
         std::sync::LazyLock::new(|| crate::playground::LazyKit::new(1_780_000_000));
-    RenderContext { page_url: "", playground: &KIT }
+    RenderContext {
+        page_url: "",
+        playground: &KIT,
+    }
 }
 
 #[cfg(test)]
@@ -629,7 +649,13 @@ mod tests {
     #[test]
     fn unknown_languages_warn_at_the_fence() {
         let src = "text\n\n```klingon\nqapla'\n```\n";
-        let r = render(&parse(src, 0), "a.md", src, &HashMap::new(), &test_context());
+        let r = render(
+            &parse(src, 0),
+            "a.md",
+            src,
+            &HashMap::new(),
+            &test_context(),
+        );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));
         assert!(r.html.contains("qapla&#39;"));
@@ -638,7 +664,13 @@ mod tests {
     #[test]
     fn diagrams_are_figures_with_alt_text_and_lints_point_into_the_file() {
         let src = "```text alt=\"A box\"\n┌──┐\n│👤 │\n└──┘\n```\n";
-        let r = render(&parse(src, 0), "a.md", src, &HashMap::new(), &test_context());
+        let r = render(
+            &parse(src, 0),
+            "a.md",
+            src,
+            &HashMap::new(),
+            &test_context(),
+        );
         assert!(r.html.contains("<pre class=\"diagram\" role=\"img\" aria-label=\"A box\">┌──┐\n│<span class=\"w2\">👤</span> │\n└──┘</pre>"), "{}", r.html);
         assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
         assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));

@@ -30,12 +30,18 @@ pub struct LazyKit {
 impl LazyKit {
     /// A kit that will be minted as of `now` (Unix seconds).
     pub fn new(now: i64) -> Self {
-        LazyKit { now, kit: std::sync::OnceLock::new() }
+        LazyKit {
+            now,
+            kit: std::sync::OnceLock::new(),
+        }
     }
 
     /// The kit, or why it could not be minted.
     pub fn get(&self) -> Result<&Kit, &str> {
-        self.kit.get_or_init(|| Kit::new(self.now)).as_ref().map_err(String::as_str)
+        self.kit
+            .get_or_init(|| Kit::new(self.now))
+            .as_ref()
+            .map_err(String::as_str)
     }
 }
 
@@ -52,8 +58,14 @@ impl Kit {
     /// keys.
     pub fn new(now: i64) -> Result<Kit, String> {
         let keys = samples::course_keys();
-        let minted = samples::mint_samples(&keys, now).map_err(|e| format!("{}: {}", e.message, e.hint))?;
-        Ok(Kit { samples: minted, issued_at: now, rsa_public_pem: keys.rsa_public_pem, jwks: samples::public_jwks(&keys) })
+        let minted =
+            samples::mint_samples(&keys, now).map_err(|e| format!("{}: {}", e.message, e.hint))?;
+        Ok(Kit {
+            samples: minted,
+            issued_at: now,
+            rsa_public_pem: keys.rsa_public_pem,
+            jwks: samples::public_jwks(&keys),
+        })
     }
 
     /// The ids of the samples, for hints.
@@ -68,8 +80,16 @@ impl Kit {
     /// The section for a fence, on the page at site path `page_url`; the
     /// `n`th playground of the page. Errors name what is wrong with the
     /// fence's attributes.
-    pub fn render(&self, sample_id: &str, step: &str, page_url: &str, n: usize) -> Result<String, String> {
-        let sample = self.sample(sample_id).ok_or_else(|| format!("unknown playground sample `{sample_id}`"))?;
+    pub fn render(
+        &self,
+        sample_id: &str,
+        step: &str,
+        page_url: &str,
+        n: usize,
+    ) -> Result<String, String> {
+        let sample = self
+            .sample(sample_id)
+            .ok_or_else(|| format!("unknown playground sample `{sample_id}`"))?;
         if !STEPS.contains(&step) {
             return Err(format!("unknown playground step `{step}`"));
         }
@@ -80,13 +100,21 @@ impl Kit {
         let header_claims = tokenbook_token::explain_header(&decoded);
 
         let mut html = String::with_capacity(8 * 1024);
-        let id = if n == 1 { "playground".to_string() } else { format!("playground-{n}") };
+        let id = if n == 1 {
+            "playground".to_string()
+        } else {
+            format!("playground-{n}")
+        };
         html.push_str(&format!(
             "<section class=\"playground\" id=\"{id}\" data-sample=\"{}\" data-step=\"{step}\" aria-labelledby=\"{id}-title\">\n<h3 id=\"{id}-title\">🧪 Token playground</h3>\n",
             escape(&sample.id)
         ));
         html.push_str("<p class=\"pg-fake\">Every token, key and secret in the playground is fake, made for this course. Nothing you paste leaves your browser.</p>\n<div class=\"pg-static\">\n");
-        html.push_str(&format!("<p class=\"pg-label\">Sample: {}</p>\n<p>{}</p>\n", escape(&sample.title), escape(&sample.lesson_point)));
+        html.push_str(&format!(
+            "<p class=\"pg-label\">Sample: {}</p>\n<p>{}</p>\n",
+            escape(&sample.title),
+            escape(&sample.lesson_point)
+        ));
         let [h, p, s] = &decoded.segments;
         html.push_str(&format!(
             "<pre class=\"pg-token\"><span class=\"pg-h\">{}</span>.<span class=\"pg-p\">{}</span>.<span class=\"pg-s\">{}</span></pre>\n",
@@ -94,18 +122,26 @@ impl Kit {
             escape(p),
             escape(s)
         ));
-        let verdict_class = match serde_json::to_value(&verdict.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() {
-            Some("app") => "pg-verdict-app",
-            Some("user") => "pg-verdict-user",
-            _ => "pg-verdict-unclear",
+        let verdict_class = match verdict.verdict {
+            tokenbook_token::Verdict::AppToken => "pg-verdict-app",
+            tokenbook_token::Verdict::UserToken => "pg-verdict-user",
+            tokenbook_token::Verdict::Unclear => "pg-verdict-unclear",
         };
-        html.push_str(&format!("<div class=\"pg-verdict {verdict_class}\"><p class=\"pg-verdict-title\">{}</p><ul>", escape(&verdict.summary)));
+        html.push_str(&format!(
+            "<div class=\"pg-verdict {verdict_class}\"><p class=\"pg-verdict-title\">{}</p><ul>",
+            escape(&verdict.summary)
+        ));
         for reason in &verdict.reasons {
             html.push_str(&format!("<li>{}</li>", escape(reason)));
         }
         html.push_str("</ul></div>\n<div class=\"pg-columns\">");
-        for (label, class, json) in [("Header", "pg-h", &decoded.header_pretty), ("Payload", "pg-p", &decoded.payload_pretty)] {
-            html.push_str(&format!("<div><p class=\"pg-label {class}\">{label}</p><pre class=\"pg-json\"><code>"));
+        for (label, class, json) in [
+            ("Header", "pg-h", &decoded.header_pretty),
+            ("Payload", "pg-p", &decoded.payload_pretty),
+        ] {
+            html.push_str(&format!(
+                "<div><p class=\"pg-label {class}\">{label}</p><pre class=\"pg-json\"><code>"
+            ));
             match highlight::highlight("json", json) {
                 Highlighted::Html(code) => html.push_str(&code),
                 _ => escape_into(&mut html, json),
@@ -159,7 +195,11 @@ impl Kit {
         }
         let now = self.issued_at + READ_AFTER_SECONDS;
         let data = Data {
-            samples: self.samples.iter().map(|sample| SampleData { sample, now }).collect(),
+            samples: self
+                .samples
+                .iter()
+                .map(|sample| SampleData { sample, now })
+                .collect(),
             keys: Keys {
                 rsa_public_pem: self.rsa_public_pem,
                 jwks: &self.jwks,
@@ -168,8 +208,15 @@ impl Kit {
                 issuer: samples::ISSUER,
                 audience: samples::AUDIENCE,
             },
-            client: Client { id: samples::CLIENT_ID, secret: samples::FAKE_CLIENT_SECRET, scopes: CLIENT_SCOPES },
-            naive_app: NaiveApp { page: relative_url(page_url, "naive-app/"), script: relative_url(page_url, "naive-app/app.js") },
+            client: Client {
+                id: samples::CLIENT_ID,
+                secret: samples::FAKE_CLIENT_SECRET,
+                scopes: CLIENT_SCOPES,
+            },
+            naive_app: NaiveApp {
+                page: relative_url(page_url, "naive-app/"),
+                script: relative_url(page_url, "naive-app/app.js"),
+            },
         };
         serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_string())
     }
@@ -180,9 +227,17 @@ fn claim_table(html: &mut String, caption: &str, claims: &[tokenbook_token::Clai
         "<div class=\"scroll\" tabindex=\"0\"><table class=\"pg-claims\"><caption>{caption}</caption><thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Value</th><th scope=\"col\">What it means</th></tr></thead><tbody>"
     ));
     for claim in claims {
-        html.push_str(&format!("<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code>", escape(&claim.name), escape(&claim.value)));
+        html.push_str(&format!(
+            "<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code>",
+            escape(&claim.name),
+            escape(&claim.value)
+        ));
         if let Some(time) = &claim.time {
-            html.push_str(&format!("<span class=\"pg-time\"> {} ({})</span>", escape(&time.iso), escape(&time.relative)));
+            html.push_str(&format!(
+                "<span class=\"pg-time\"> {} ({})</span>",
+                escape(&time.iso),
+                escape(&time.relative)
+            ));
         }
         html.push_str(&format!(
             "</td><td>{}<span class=\"pg-source-note\"> {}</span></td></tr>",

@@ -3,7 +3,6 @@
 //! an HMAC secret, an RSA public key in PEM, or a JWK / JWKS in which the
 //! key is picked by the token's `kid`.
 
-use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 use serde_json::Value;
 
@@ -88,7 +87,7 @@ fn rsa_pem_key(pem: &str) -> ChosenKey {
     let key = if pem.contains("PRIVATE KEY") {
         Err("This is a private key: an API checks signatures with the public key only. Never paste a real private key anywhere.".to_owned())
     } else {
-        DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| {
+        crate::pem::public_decoding_key(pem).ok_or_else(|| {
             "The RSA public key could not be read: paste a PEM block that starts with -----BEGIN PUBLIC KEY----- (or -----BEGIN RSA PUBLIC KEY-----).".to_owned()
         })
     };
@@ -216,10 +215,7 @@ fn key_from_jwk(jwk: &Value) -> ChosenKey {
             }
         ))
     } else {
-        serde_json::from_value::<Jwk>(jwk.clone())
-            .map_err(|error| error.to_string())
-            .and_then(|jwk| DecodingKey::from_jwk(&jwk).map_err(|error| error.to_string()))
-            .map_err(|error| format!("The JWK could not be read as a key ({error}); check its members (an RSA key needs n and e, base64url-encoded)."))
+        jwk_decoding_key(kty, jwk).map_err(|error| format!("The JWK could not be read as a key ({error}); check its members (an RSA key needs n and e, base64url-encoded)."))
     };
     ChosenKey {
         family,
@@ -227,6 +223,30 @@ fn key_from_jwk(jwk: &Value) -> ChosenKey {
         description,
         key,
     }
+}
+
+/// A key from a JWK's members, read directly (jsonwebtoken's `Jwk` type
+/// would bring its whole deserializer into the browser build).
+fn jwk_decoding_key(kty: &str, jwk: &Value) -> Result<DecodingKey, String> {
+    let member = |name: &str| {
+        jwk.get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("member {name} is missing"))
+    };
+    let result = match kty {
+        "RSA" => DecodingKey::from_rsa_components(member("n")?, member("e")?),
+        "oct" => {
+            use base64::Engine as _;
+            let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(member("k")?.trim_end_matches('='))
+                .map_err(|e| format!("member k is not base64url: {e}"))?;
+            Ok(DecodingKey::from_secret(&secret))
+        }
+        "EC" => DecodingKey::from_ec_components(member("x")?, member("y")?),
+        "OKP" => DecodingKey::from_ed_components(member("x")?),
+        other => return Err(format!("kty {other} is not supported")),
+    };
+    result.map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

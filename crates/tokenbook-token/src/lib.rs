@@ -25,6 +25,7 @@ mod meanings;
 #[cfg(test)]
 mod never_panics;
 mod payload;
+mod pem;
 #[cfg(any(target_arch = "wasm32", test))]
 mod provider;
 #[cfg(not(target_arch = "wasm32"))]

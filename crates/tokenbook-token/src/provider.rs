@@ -102,7 +102,7 @@ impl Rs256Verifier {
         }
         let invalid = |error: rsa::Error| new_error(ErrorKind::InvalidRsaKey(error.to_string()));
         let public_key = match key.kind() {
-            // `from_rsa_pem` keeps the PKCS#1 DER of the public key.
+            // `from_rsa_der` keeps the PKCS#1 DER of the public key.
             DecodingKeyKind::SecretOrDer(der) => RsaPublicKey::from_pkcs1_der(der)
                 .map_err(|error| new_error(ErrorKind::InvalidRsaKey(error.to_string())))?,
             // A JWK gives the modulus and exponent, big-endian.
@@ -184,7 +184,7 @@ mod tests {
             None,
         )
         .expect("signs");
-        let pem = DecodingKey::from_rsa_pem(keys.rsa_public_pem.as_bytes()).expect("pem");
+        let pem = crate::pem::public_decoding_key(keys.rsa_public_pem).expect("pem");
         assert!(verifies(&token, Algorithm::RS256, &pem));
 
         let jwks: serde_json::Value =
@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn other_algorithms_and_wrong_keys_are_refused() {
         let secret = DecodingKey::from_secret(b"secret");
-        let rsa = DecodingKey::from_rsa_pem(course_keys().rsa_public_pem.as_bytes()).expect("pem");
+        let rsa = crate::pem::public_decoding_key(course_keys().rsa_public_pem).expect("pem");
         let refused = [
             (Algorithm::RS384, &rsa),
             (Algorithm::PS256, &rsa),

@@ -5,7 +5,7 @@
 //! Every key and secret here is FAKE, published on purpose so readers can
 //! verify the samples. Never use any of them for anything real.
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Value, json};
 
 use crate::error::TokenError;
@@ -246,8 +246,7 @@ pub fn try_public_jwks(keys: &SampleKeys) -> Result<String, TokenError> {
             "Give a PEM block starting with -----BEGIN PUBLIC KEY-----.",
         )
     };
-    let key =
-        DecodingKey::from_rsa_pem(keys.rsa_public_pem.as_bytes()).map_err(|_| unreadable())?;
+    let key = crate::pem::public_decoding_key(keys.rsa_public_pem).ok_or_else(unreadable)?;
     let jwk = jsonwebtoken::jwk::Jwk::from_decoding_key(&key, Some(Algorithm::RS256))
         .map_err(|_| unreadable())?;
     let jsonwebtoken::jwk::AlgorithmParameters::RSA(rsa) = jwk.algorithm else {
@@ -512,8 +511,8 @@ mod tests {
             keys.rsa_private_pem
                 .contains("-----BEGIN RSA PRIVATE KEY-----")
         );
-        assert!(EncodingKey::from_rsa_pem(keys.rsa_private_pem.as_bytes()).is_ok());
-        assert!(DecodingKey::from_rsa_pem(keys.rsa_public_pem.as_bytes()).is_ok());
+        assert!(crate::pem::private_key_der(keys.rsa_private_pem).is_some());
+        assert!(crate::pem::public_key_components(keys.rsa_public_pem).is_some());
         assert!(FAKE_HS256_SECRET.len() >= 32);
     }
 

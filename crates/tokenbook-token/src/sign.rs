@@ -39,7 +39,7 @@ pub fn sign_rs256(
     private_key_pem: &str,
     kid: Option<&str>,
 ) -> Result<String, TokenError> {
-    let key = EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|_| {
+    let key = crate::pem::private_key_der(private_key_pem).map(|der| EncodingKey::from_rsa_der(&der)).ok_or_else(|| {
         TokenError::new(
             "The RSA private key could not be read.",
             "Give a PEM block starting with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----.",
@@ -197,8 +197,9 @@ mod tests {
                 "The RSA private key could not be read.",
             ),
             (
+                // A public key is no private key: refused before signing.
                 sign_rs256(&claims(), course_keys().rsa_public_pem, None),
-                "The token could not be signed",
+                "The RSA private key could not be read.",
             ),
         ];
         for (result, message) in cases {

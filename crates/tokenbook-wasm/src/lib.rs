@@ -29,8 +29,8 @@ pub fn inspect_token(token: &str, now: f64) -> Result<String, JsError> {
 /// `ValidationOptions`.
 #[wasm_bindgen(js_name = validateToken)]
 pub fn validate_token(token: &str, options: &str) -> Result<String, JsError> {
-    let options: ValidationOptions =
-        serde_json::from_str(options).map_err(|e| JsError::new(&format!("invalid validation options: {e}")))?;
+    let options: ValidationOptions = serde_json::from_str(options)
+        .map_err(|e| JsError::new(&format!("invalid validation options: {e}")))?;
     tokenbook_token::install_crypto();
     to_json(&tokenbook_token::validate(token, &options))
 }
@@ -42,7 +42,12 @@ pub fn sign_hs256(claims: &str, secret: &str, kid: &str) -> Result<String, JsErr
     let claims: serde_json::Value =
         serde_json::from_str(claims).map_err(|e| JsError::new(&format!("invalid claims: {e}")))?;
     tokenbook_token::install_crypto();
-    tokenbook_token::sign_hs256(&claims, secret.as_bytes(), Some(kid).filter(|k| !k.is_empty())).map_err(to_js)
+    tokenbook_token::sign_hs256(
+        &claims,
+        secret.as_bytes(),
+        Some(kid).filter(|k| !k.is_empty()),
+    )
+    .map_err(to_js)
 }
 
 #[derive(Serialize)]
