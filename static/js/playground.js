@@ -37,6 +37,11 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** Text with `code` spans: backquoted parts become <code>, as text nodes. */
+function rich(text) {
+  return String(text).split("`").map((part, i) => (i % 2 ? el("code", {}, part) : part));
+}
+
 /** The error text of a failed wasm call: message, then hint. */
 function errorText(error) {
   return error instanceof Error ? error.message : String(error);
@@ -58,7 +63,7 @@ function writeFragment(state) {
   history.replaceState(null, "", `#${params.toString()}`);
 }
 
-function base64UrlUtf8(text) {
+function base64Utf8(text) {
   const bytes = new TextEncoder().encode(text);
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
@@ -237,8 +242,8 @@ class Playground {
     const verdictClass = { app: "pg-verdict-app", user: "pg-verdict-user" }[verdict.verdict] ?? "pg-verdict-unclear";
     return [
       el("div", { class: `pg-verdict ${verdictClass}` },
-        el("p", { class: "pg-verdict-title" }, verdict.summary),
-        el("ul", {}, verdict.reasons.map((r) => el("li", {}, r)))),
+        el("p", { class: "pg-verdict-title" }, rich(verdict.summary)),
+        el("ul", {}, verdict.reasons.map((r) => el("li", {}, rich(r))))),
       coloured,
       el("div", { class: "pg-columns" },
         el("div", {}, el("p", { class: "pg-label pg-h" }, "Header"), el("pre", { class: "pg-json" }, t.header_pretty)),
@@ -256,8 +261,8 @@ class Playground {
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Claim"), el("th", { scope: "col" }, "Value"), el("th", { scope: "col" }, "What it means"))),
         el("tbody", {}, claims.map((c) => el("tr", {},
           el("th", { scope: "row" }, el("code", {}, c.name)),
-          el("td", {}, el("code", {}, c.value), c.time ? el("span", { class: "pg-time" }, ` ${c.time.iso} (${c.time.relative})`) : null),
-          el("td", {}, c.meaning, el("span", { class: "pg-source-note" }, ` ${c.source}`)))))));
+          el("td", {}, el("code", {}, c.value), c.time ? el("span", { class: "pg-time" }, ` ${c.time.iso} (${c.time.summary})`) : null),
+          el("td", {}, rich(c.meaning), el("span", { class: "pg-source-note" }, ` ${c.source}`)))))));
   }
 
   render_validate() {
@@ -306,8 +311,8 @@ class Playground {
       result.replaceChildren(
         el("p", { class: report.valid ? "pg-ok" : "pg-bad" }, report.valid ? "✅ The API would accept this token." : "❌ The API would reject this token."),
         el("ul", { class: "pg-checks" }, report.checks.map((c) =>
-          el("li", { class: `pg-check-${c.status}` }, el("span", { "aria-hidden": "true" }, `${mark[c.status] ?? ""} `), el("strong", {}, `${c.name}: ${c.status}. `), c.detail))),
-        report.warnings.length ? el("div", { class: "pg-warnings" }, el("p", {}, "⚠️ Warnings"), el("ul", {}, report.warnings.map((w) => el("li", {}, w)))) : null,
+          el("li", { class: `pg-check-${c.status}`, "data-check": c.name }, el("span", { "aria-hidden": "true" }, `${mark[c.status] ?? ""} `), el("strong", {}, `${c.name}: ${c.status}. `), rich(c.detail)))),
+        report.warnings.length ? el("div", { class: "pg-warnings" }, el("p", {}, "⚠️ Warnings"), el("ul", {}, report.warnings.map((w) => el("li", {}, rich(w))))) : null,
       );
     };
     keyKind.addEventListener("change", () => { fill(); run(); });
@@ -376,7 +381,7 @@ class Playground {
   }
 
   tokenRequestText(clientId, clientSecret, scope) {
-    const basic = base64UrlUtf8(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
+    const basic = base64Utf8(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
     return `POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: Basic ${basic}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=${formEncode(scope)}`;
   }
 
@@ -513,6 +518,7 @@ async function main() {
     first.render();
   });
   document.documentElement.dataset.playground = "ready";
+  performance.mark("playground-ready");
 }
 
 main();

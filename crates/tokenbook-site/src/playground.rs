@@ -236,7 +236,7 @@ fn claim_table(html: &mut String, caption: &str, claims: &[tokenbook_token::Clai
             html.push_str(&format!(
                 "<span class=\"pg-time\"> {} ({})</span>",
                 escape(&time.iso),
-                escape(&time.relative)
+                escape(&time.summary)
             ));
         }
         html.push_str(&format!(
