@@ -1,7 +1,7 @@
 //! `cargo xtask build`: read the content, build the site in memory, report
 //! every problem, and only then write the output, atomically.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -26,12 +26,24 @@ pub(crate) struct Args {
     deny_warnings: bool,
 }
 
-/// Runs the build and prints diagnostics and a summary line.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let plan = output::Plan::new(&args.out, &args.content, &args.static_dir, &repo_root())?;
-    let read = read::content(&args.content)?;
-    let statics = read::static_files(&args.static_dir)?;
+/// A site built in memory, with everything to copy beside it.
+pub(crate) struct Assembled {
+    /// The pages and every diagnostic, reading problems included.
+    pub(crate) build: tokenbook_site::Build,
+    /// Static files and content assets: where they are, their site paths.
+    pub(crate) copies: Vec<(PathBuf, String)>,
+}
+
+impl Assembled {
+    pub(crate) fn count(&self, severity: Severity) -> usize {
+        self.build.count(severity)
+    }
+}
+
+/// Reads the content and static directories and builds the site in memory.
+pub(crate) fn assemble(content: &Path, static_dir: &Path) -> Result<Assembled, String> {
+    let read = read::content(content)?;
+    let statics = read::static_files(static_dir)?;
     let input = tokenbook_site::SiteInput {
         sources: read.sources,
         assets: read.assets.iter().map(|(rel, _)| rel.clone()).collect(),
@@ -43,14 +55,23 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let mut build = tokenbook_site::build(&input);
     let mut diagnostics = read.diagnostics;
     diagnostics.append(&mut build.diagnostics);
-    let shown = args.content.display().to_string();
-    report(&diagnostics, &shown);
+    build.diagnostics = diagnostics;
+    let copies = statics
+        .into_iter()
+        .map(|(rel, path)| (path, rel))
+        .chain(read.assets.into_iter().map(|(rel, path)| (path, rel)))
+        .collect();
+    Ok(Assembled { build, copies })
+}
 
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+/// Runs the build and prints diagnostics and a summary line.
+pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let plan = output::Plan::new(&args.out, &args.content, &args.static_dir, &repo_root())?;
+    let mut site = assemble(&args.content, &args.static_dir)?;
+    report(&site.build.diagnostics, &args.content.display().to_string());
+    let errors = site.count(Severity::Error);
+    let warnings = site.count(Severity::Warning);
     if errors > 0 || (args.deny_warnings && warnings > 0) {
         let why = if errors > 0 {
             format!("{errors} error(s), {warnings} warning(s)")
@@ -63,26 +84,22 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let mut copies: Vec<(PathBuf, String)> = statics
-        .into_iter()
-        .map(|(rel, path)| (path, rel))
-        .chain(read.assets.into_iter().map(|(rel, path)| (path, rel)))
-        .collect();
-    if build.uses_playground {
-        copies.extend(crate::wasm::build(&repo_root())?);
+    if site.build.uses_playground {
+        site.copies.extend(crate::wasm::build(&repo_root())?);
     }
-    plan.write(&build.files, &copies)?;
+    plan.write(&site.build.files, &site.copies)?;
     eprintln!(
         "built {} lessons, {} pages into {} in {:.2} s; {warnings} warning(s)",
-        build.lessons,
-        build.pages(),
+        site.build.lessons,
+        site.build.pages(),
         args.out.display(),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(diagnostics: &[Diagnostic], root: &str) {
+/// Prints every diagnostic for a terminal, paths under `root`.
+pub(crate) fn report(diagnostics: &[Diagnostic], root: &str) {
     for d in diagnostics {
         eprintln!("{}\n", d.render(root));
     }

@@ -3,7 +3,9 @@
 //! this binary does the file system and the terminal.
 
 mod build;
+mod check;
 mod fix_encoding;
+mod new;
 mod output;
 mod read;
 mod size;
@@ -27,6 +29,10 @@ struct Cli {
 enum Command {
     /// Render the content directory into a complete static site.
     Build(build::Args),
+    /// Run every lint without writing anything; --format json for editors.
+    Check(check::Args),
+    /// Create the next numbered lesson from a template.
+    New(new::Args),
     /// Repair mojibake (UTF-8 misread through Windows-1254, -1252 or
     /// Latin-1) in place, keeping the original as FILE.orig.
     FixEncoding(fix_encoding::Args),
@@ -44,6 +50,8 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::FixEncoding(args) => fix_encoding::run(&args),
         Command::Size(args) => size::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::New(args) => new::run(&args),
     };
     match result {
         Ok(code) => code,

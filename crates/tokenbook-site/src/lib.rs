@@ -10,6 +10,7 @@
 pub mod beginner_check;
 pub mod config;
 pub mod content;
+pub mod credentials;
 pub mod diagnostic;
 pub mod encoding;
 pub mod front_matter;
@@ -129,7 +130,11 @@ pub fn build(input: &SiteInput) -> Build {
     let mojibake: Vec<Vec<Diagnostic>> = sources
         .par_iter()
         .filter(|s| s.path.ends_with(".md"))
-        .map(|s| encoding::check(&s.path, &s.text))
+        .map(|s| {
+            let mut found = encoding::check(&s.path, &s.text);
+            found.extend(credentials::check(&s.path, &s.text));
+            found
+        })
         .collect();
     diagnostics.extend(mojibake.into_iter().flatten());
 

@@ -1,0 +1,169 @@
+//! `cargo xtask check` and `cargo xtask new`, end to end on fixture folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn check_reports_json_for_editors_and_fails_on_errors() {
+    let broken = fixture("broken");
+    let output = xtask(&[
+        "check",
+        "--format",
+        "json",
+        "--content",
+        broken.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let items: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let items = items.as_array().unwrap();
+    let summary: Vec<(String, u64, u64, String)> = items
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            (
+                path.rsplit('/').next().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("01_No_User_Involved.md".into(), 5, 5, "error".into()),
+            ("01_No_User_Involved.md".into(), 7, 5, "error".into()),
+            ("01_No_User_Involved.md".into(), 9, 4, "warning".into()),
+            ("04_Bad_Front_Matter.md".into(), 3, 1, "error".into()),
+        ]
+    );
+    assert!(
+        items
+            .iter()
+            .all(|d| d["message"].is_string() && d.get("hint").is_some())
+    );
+
+    let good = fixture("good");
+    let output = xtask(&[
+        "check",
+        "--format",
+        "json",
+        "--content",
+        good.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "[]");
+}
+
+#[test]
+fn check_writes_nothing_and_deny_warnings_fails_on_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(
+        content.join("01_A.md"),
+        "# A\n\n```text\n┌──┐\n│ab │\n└──┘\n```\n",
+    )
+    .unwrap();
+    let lenient = xtask(&["check", "--content", content.to_str().unwrap()]);
+    assert!(lenient.status.success());
+    assert!(String::from_utf8_lossy(&lenient.stderr).contains("01_A.md:5:5: warning: ragged box"));
+    let strict = xtask(&[
+        "check",
+        "--deny-warnings",
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    assert!(!strict.status.success());
+    let entries: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(entries, vec![std::ffi::OsString::from("content")]);
+}
+
+#[test]
+fn new_creates_the_next_numbered_lesson_that_checks_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("good"), &content);
+    let before: Vec<_> = std::fs::read_dir(&content)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+
+    let output = xtask(&[
+        "new",
+        "Token Caching & Retries",
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let file = content.join("03_Token_Caching_Retries.md");
+    assert!(
+        said.contains(&file.display().to_string()) && said.contains("/03-token-caching-retries/"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with("+++\n")
+            && text.contains("# 03 · Token Caching & Retries")
+            && text.contains("## 🤔 Beginner Check")
+    );
+
+    let after: Vec<_> = std::fs::read_dir(&content)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(after.len(), before.len() + 1, "only the new file appears");
+    let check = xtask(&[
+        "check",
+        "--deny-warnings",
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    assert!(
+        check.status.success(),
+        "the template is lint-clean: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let again = xtask(&[
+        "new",
+        "Token Caching & Retries",
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    assert!(again.status.success(), "the next one gets number 04");
+    assert!(content.join("04_Token_Caching_Retries.md").exists());
+    let bad = xtask(&["new", "🤔", "--content", content.to_str().unwrap()]);
+    assert!(!bad.status.success());
+}
