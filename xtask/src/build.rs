@@ -41,18 +41,21 @@ impl Assembled {
 }
 
 /// Reads the content and static directories and builds the site in memory.
-pub(crate) fn assemble(content: &Path, static_dir: &Path) -> Result<Assembled, String> {
+pub(crate) fn assemble(
+    content: &Path,
+    static_dir: &Path,
+    cache: &tokenbook_site::Cache,
+    now: i64,
+) -> Result<Assembled, String> {
     let read = read::content(content)?;
     let statics = read::static_files(static_dir)?;
     let input = tokenbook_site::SiteInput {
         sources: read.sources,
         assets: read.assets.iter().map(|(rel, _)| rel.clone()).collect(),
         static_files: statics.iter().map(|(rel, _)| rel.clone()).collect(),
-        now: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64),
+        now,
     };
-    let mut build = tokenbook_site::build(&input);
+    let mut build = tokenbook_site::build_cached(&input, cache);
     let mut diagnostics = read.diagnostics;
     diagnostics.append(&mut build.diagnostics);
     build.diagnostics = diagnostics;
@@ -68,7 +71,12 @@ pub(crate) fn assemble(content: &Path, static_dir: &Path) -> Result<Assembled, S
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let started = Instant::now();
     let plan = output::Plan::new(&args.out, &args.content, &args.static_dir, &repo_root())?;
-    let mut site = assemble(&args.content, &args.static_dir)?;
+    let mut site = assemble(
+        &args.content,
+        &args.static_dir,
+        &tokenbook_site::Cache::default(),
+        unix_now(),
+    )?;
     report(&site.build.diagnostics, &args.content.display().to_string());
     let errors = site.count(Severity::Error);
     let warnings = site.count(Severity::Warning);
@@ -96,6 +104,13 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The current time in Unix seconds: when the playground's samples are issued.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Prints every diagnostic for a terminal, paths under `root`.

@@ -40,7 +40,12 @@ pub(crate) struct Args {
 
 /// Checks the content; fails on errors (and on warnings if asked).
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let site = assemble(&args.content, &args.static_dir)?;
+    let site = assemble(
+        &args.content,
+        &args.static_dir,
+        &tokenbook_site::Cache::default(),
+        crate::build::unix_now(),
+    )?;
     let root = args.content.display().to_string();
     let diagnostics = &site.build.diagnostics;
     match args.format {

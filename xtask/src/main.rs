@@ -8,6 +8,7 @@ mod fix_encoding;
 mod new;
 mod output;
 mod read;
+mod serve;
 mod size;
 mod test;
 mod wasm;
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Render the content directory into a complete static site.
     Build(build::Args),
+    /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages.
+    Serve(serve::Args),
     /// Run every lint without writing anything; --format json for editors.
     Check(check::Args),
     /// Create the next numbered lesson from a template.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::FixEncoding(args) => fix_encoding::run(&args),
         Command::Size(args) => size::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::New(args) => new::run(&args),
     };
     match result {

@@ -8,6 +8,7 @@
 //! and writes the output.
 
 pub mod beginner_check;
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod credentials;
@@ -26,6 +27,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+pub use cache::Cache;
 pub use config::SiteConfig;
 pub use diagnostic::{Diagnostic, Severity};
 
@@ -108,6 +110,13 @@ impl Build {
 /// [`Diagnostic`], and the files are only meant to be written when
 /// [`Build::has_errors`] is false.
 pub fn build(input: &SiteInput) -> Build {
+    build_cached(input, &Cache::default())
+}
+
+/// [`build`], reusing what `cache` kept from earlier builds of the same
+/// content; the result is the same as without it.
+pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
+    cache.begin();
     let mut diagnostics = Vec::new();
     let mut config = SiteConfig::default();
     let mut sources = Vec::with_capacity(input.sources.len());
@@ -131,9 +140,11 @@ pub fn build(input: &SiteInput) -> Build {
         .par_iter()
         .filter(|s| s.path.ends_with(".md"))
         .map(|s| {
-            let mut found = encoding::check(&s.path, &s.text);
-            found.extend(credentials::check(&s.path, &s.text));
-            found
+            cache.scan(cache::key_of(&(&s.path, &s.text)), || {
+                let mut found = encoding::check(&s.path, &s.text);
+                found.extend(credentials::check(&s.path, &s.text));
+                found
+            })
         })
         .collect();
     diagnostics.extend(mojibake.into_iter().flatten());
@@ -216,9 +227,20 @@ pub fn build(input: &SiteInput) -> Build {
             let context = markdown::RenderContext {
                 page_url: &lesson.url,
                 playground: &kit,
+                cache: Some(cache),
             };
-            let rendered =
-                markdown::render(&parsed[i], lesson.path, lesson.source, &targets, &context);
+            let mut sorted_targets: Vec<_> = targets.iter().collect();
+            sorted_targets.sort_by_key(|(offset, _)| **offset);
+            let key = cache::key_of(&(
+                lesson.path,
+                lesson.source,
+                &lesson.url,
+                &sorted_targets,
+                input.now,
+            ));
+            let rendered = cache.body(key, || {
+                markdown::render(&parsed[i], lesson.path, lesson.source, &targets, &context)
+            });
             found.extend(rendered.diagnostics);
             let has_playground = rendered.playgrounds > 0;
             let html = view

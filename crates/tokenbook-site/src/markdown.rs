@@ -53,7 +53,7 @@ pub struct LinkSite {
 }
 
 /// What a link resolves to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LinkTarget {
     /// The URL to write in the page.
     pub href: String,
@@ -205,6 +205,8 @@ pub struct RenderContext<'a> {
     pub page_url: &'a str,
     /// The token playground's samples, minted on first use.
     pub playground: &'a crate::playground::LazyKit,
+    /// Highlighted code blocks kept from earlier builds.
+    pub cache: Option<&'a crate::cache::Cache>,
 }
 
 /// A lesson's HTML and what was found while rendering it.
@@ -337,7 +339,7 @@ pub fn render(
                     playgrounds += 1;
                     block.render_playground(context, playgrounds, path, source, &mut diagnostics)
                 } else {
-                    block.render(path, source, &mut diagnostics)
+                    block.render(context, path, source, &mut diagnostics)
                 };
                 out.push(Event::Html(html.into()));
                 i = j + 1;
@@ -387,7 +389,13 @@ struct CodeBlock<'a> {
 }
 
 impl CodeBlock<'_> {
-    fn render(&self, path: &str, source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+    fn render(
+        &self,
+        context: &RenderContext<'_>,
+        path: &str,
+        source: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> String {
         let (lang, attributes) = parse_info(self.info);
         let lang = lang.to_lowercase();
         if tokenbook_diagram::is_diagram(&lang, self.code) {
@@ -405,7 +413,13 @@ impl CodeBlock<'_> {
             format!(" data-lang=\"{}\"", escape(&lang))
         };
         html.push_str(&format!("<pre class=\"code\" tabindex=\"0\"{label}><code>"));
-        match highlight::highlight(&lang, self.code) {
+        let highlighted = match context.cache {
+            Some(cache) => cache.highlight(crate::cache::key_of(&(&lang, self.code)), || {
+                highlight::highlight(&lang, self.code)
+            }),
+            None => highlight::highlight(&lang, self.code),
+        };
+        match highlighted {
             Highlighted::Html(code) => html.push_str(&code),
             Highlighted::Plain => escape_into(&mut html, self.code),
             Highlighted::Unknown => {
@@ -545,6 +559,7 @@ pub(crate) fn test_context() -> RenderContext<'static> {
     RenderContext {
         page_url: "",
         playground: &KIT,
+        cache: None,
     }
 }
 

@@ -264,3 +264,35 @@ proptest! {
         prop_assert_eq!(&first.files, &build(&input).files);
     }
 }
+
+#[test]
+fn a_cached_rebuild_gives_the_same_site_and_redoes_only_the_edited_lesson() {
+    let cache = tokenbook_site::Cache::default();
+    let input = fixture();
+    let fresh = build(&input);
+    let first = tokenbook_site::build_cached(&input, &cache);
+    assert_eq!(first.files, fresh.files);
+    let (_, misses_first) = cache.stats();
+    let again = tokenbook_site::build_cached(&input, &cache);
+    assert_eq!(again.files, fresh.files);
+    assert_eq!(
+        cache.stats().1,
+        0,
+        "nothing recomputed when nothing changed"
+    );
+
+    let mut edited = input.clone();
+    let source = edited
+        .sources
+        .iter_mut()
+        .find(|s| s.path == "glossary.md")
+        .unwrap();
+    source.bytes = b"# Glossary\n\nWords, and more words.\n".to_vec();
+    let after = tokenbook_site::build_cached(&edited, &cache);
+    assert_eq!(after.files, build(&edited).files);
+    let (_, misses) = cache.stats();
+    assert_eq!(
+        misses, 2,
+        "one scan and one body redone, of {misses_first} at first"
+    );
+}
