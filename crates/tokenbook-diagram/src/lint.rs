@@ -152,10 +152,10 @@ fn grid(body: &str) -> Vec<Vec<Cell<'_>>> {
     rows
 }
 
+/// The character starting at `column` (cells are in column order).
 fn at(row: &[Cell<'_>], column: usize) -> Option<char> {
-    row.iter()
-        .find(|c| c.column == column)
-        .and_then(|c| c.text.chars().next())
+    let i = row.binary_search_by_key(&column, |c| c.column).ok()?;
+    row[i].text.chars().next()
 }
 
 const TOP_LEFT: &[char] = &['┌', '╔', '╭', '┏'];

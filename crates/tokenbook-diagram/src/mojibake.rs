@@ -77,7 +77,9 @@ impl CodePage {
     }
 
     fn byte(self, c: char) -> Option<u8> {
-        if c.is_ascii() {
+        // Every code page character is below U+2200 (™ is U+2122): box
+        // drawing and emoji are skipped without a lookup.
+        if c.is_ascii() || c > '\u{2122}' {
             None
         } else {
             self.table().get(&c).copied()

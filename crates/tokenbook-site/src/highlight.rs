@@ -76,10 +76,19 @@ pub enum Highlighted {
     Unknown,
 }
 
-fn syntax_set() -> &'static SyntaxSet {
+/// syntect's default syntaxes, loaded lazily from its bundled dump.
+fn defaults() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The syntaxes syntect does not ship (HTTP, TOML), in a set of their own:
+/// adding them to the defaults would mean rebuilding and recompressing
+/// every default syntax on every run.
+fn shipped() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut builder: SyntaxSetBuilder = SyntaxSet::load_defaults_newlines().into_builder();
+        let mut builder = SyntaxSetBuilder::new();
         for source in [
             include_str!("../syntaxes/http.sublime-syntax"),
             include_str!("../syntaxes/toml.sublime-syntax"),
@@ -103,8 +112,7 @@ fn class_rules() -> &'static [(Scope, &'static str)] {
     })
 }
 
-fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
-    let set = syntax_set();
+fn find_syntax(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
     let token = match lang {
         "sh" | "shell" | "zsh" | "bash" => "bash",
         "js" | "javascript" | "mjs" | "cjs" => "js",
@@ -113,7 +121,12 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
         "rs" | "rust" => "rs",
         other => other,
     };
-    set.find_syntax_by_token(token)
+    for set in [shipped(), defaults()] {
+        if let Some(syntax) = set.find_syntax_by_token(token) {
+            return Some((set, syntax));
+        }
+    }
+    None
 }
 
 /// Highlights `code` written in the fence language `lang` (lowercase).
@@ -121,17 +134,16 @@ pub fn highlight(lang: &str, code: &str) -> Highlighted {
     if PLAIN.contains(&lang) {
         return Highlighted::Plain;
     }
-    let Some(syntax) = find_syntax(lang) else {
+    let Some((set, syntax)) = find_syntax(lang) else {
         return Highlighted::Unknown;
     };
-    match highlight_with(syntax, code) {
+    match highlight_with(set, syntax, code) {
         Some(html) => Highlighted::Html(html),
         None => Highlighted::Plain,
     }
 }
 
-fn highlight_with(syntax: &SyntaxReference, code: &str) -> Option<String> {
-    let set = syntax_set();
+fn highlight_with(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
     let rules = class_rules();
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
