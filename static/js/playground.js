@@ -350,23 +350,32 @@ class Playground {
     return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 3600, scope } };
   }
 
-  /** The simulated API: `GET /ledger/entries` needs `ledger:read`. */
-  apiCall(token) {
+  /** The simulated API's endpoints, each with the scope it requires. */
+  static ENDPOINTS = {
+    "ledger:read": { request: "GET /ledger/entries", body: { entries: [{ id: "FAKE-entry-1", amount: "42.00", currency: "EUR" }] } },
+    "ledger:write": { request: "POST /ledger/entries", body: { created: "FAKE-entry-2" } },
+    "ledger:admin": { request: "DELETE /ledger/entries/FAKE-entry-1", body: { deleted: "FAKE-entry-1" } },
+  };
+
+  /** The simulated API: the endpoint for `scope` checks the token as a resource server would. */
+  apiCall(token, scope = "ledger:read") {
+    const endpoint = Playground.ENDPOINTS[scope] ?? Playground.ENDPOINTS["ledger:read"];
     const options = {
       key: { kind: "hmac", value: this.data.keys.hs256_secret },
       expected_issuer: this.data.keys.issuer,
       expected_audience: this.data.keys.audience,
-      required_scope: "ledger:read",
+      required_scope: scope,
       allowed_algorithms: ["HS256"],
       leeway_seconds: 60,
       now: Math.floor(Date.now() / 1000),
     };
     const report = JSON.parse(validateToken(token, JSON.stringify(options)));
-    if (report.valid) return { status: 200, body: { entries: [{ id: "FAKE-entry-1", amount: "42.00", currency: "EUR" }] }, report };
+    const requestText = `${endpoint.request} HTTP/1.1\nHost: ledger-api.example.com\nAuthorization: Bearer ${token}`;
+    if (report.valid) return { status: 200, body: endpoint.body, report, requestText };
     const scopeFailed = report.checks.some((c) => c.name === "scope" && c.status === "failed");
     return scopeFailed
-      ? { status: 403, header: 'Bearer error="insufficient_scope", scope="ledger:read"', body: { error: "insufficient_scope" }, report }
-      : { status: 401, header: 'Bearer error="invalid_token"', body: { error: "invalid_token" }, report };
+      ? { status: 403, header: `Bearer error="insufficient_scope", scope="${scope}"`, body: { error: "insufficient_scope" }, report, requestText }
+      : { status: 401, header: 'Bearer error="invalid_token"', body: { error: "invalid_token" }, report, requestText };
   }
 
   httpExchange(requestText, response) {
@@ -401,7 +410,7 @@ class Playground {
           el("p", {}, "An app token: its subject is the client itself. ",
             el("button", { type: "button", class: "pg-link", onclick: () => { this.state.token = token; this.go("decode"); } }, "Open it in Decode & explain")),
           el("h4", {}, "3. The service calls the API with the token"),
-          ...this.httpExchange(`GET /ledger/entries HTTP/1.1\nHost: ledger-api.example.com\nAuthorization: Bearer ${token}`, api),
+          ...this.httpExchange(api.requestText, api),
           el("p", {}, api.status === 200 ? "The API checked the signature, issuer, audience, expiry and the ledger:read scope, and answered." : "The API refused: the token lacks the ledger:read scope this endpoint requires."),
         );
       }
@@ -469,10 +478,13 @@ class Playground {
     const response = this.tokenEndpoint(clientId, secret, scope);
     const parts = [...this.httpExchange(this.tokenRequestText(clientId, secret, scope), response)];
     if (response.status === 200) {
-      const api = this.apiCall(response.body.access_token);
+      const api = this.apiCall(response.body.access_token, scope);
       parts.push(
-        el("p", {}, "Step 3: the authorization server cannot tell the attacker from the real app — the credentials are right. The API accepts the token too:"),
-        ...this.httpExchange(`GET /ledger/entries HTTP/1.1\nHost: ledger-api.example.com\nAuthorization: Bearer ${response.body.access_token}`, api),
+        el("p", {}, "Step 3: the authorization server cannot tell the attacker from the real app — the credentials are right. Now the attacker calls the endpoint that scope opens:"),
+        ...this.httpExchange(api.requestText, api),
+        el("p", {}, api.status === 200
+          ? `The API accepts it: to the API, this is ${clientId} acting with ${scope}.`
+          : `The API refused (${api.status}): ${api.report.checks.find((c) => c.status === "failed")?.detail ?? ""}`),
       );
     }
     parts.push(

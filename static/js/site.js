@@ -1,7 +1,29 @@
 // Progressive enhancements for every page. The site works without them:
-// this file only adds the theme switch.
+// this file adds the theme switch and starts the token playground where a
+// page has one.
 (function () {
   "use strict";
+  var here = document.currentScript && document.currentScript.src;
+  document.addEventListener("DOMContentLoaded", function () {
+    var sections = document.querySelectorAll("section.playground");
+    if (!sections.length) return;
+    if (location.protocol === "file:") {
+      // Browsers load no modules or WebAssembly from file:// pages.
+      sections.forEach(function (section) {
+        var note = document.createElement("p");
+        note.className = "pg-problem";
+        note.setAttribute("role", "note");
+        note.textContent =
+          "The interactive playground needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the sample as it was rendered when the site was built.";
+        section.appendChild(note);
+      });
+      return;
+    }
+    var module = document.createElement("script");
+    module.type = "module";
+    module.src = here ? here.replace(/site\.js(\?.*)?$/, "playground.js") : "js/playground.js";
+    document.head.appendChild(module);
+  });
   var root = document.documentElement;
   var button = document.getElementById("theme-toggle");
   if (!button) return;

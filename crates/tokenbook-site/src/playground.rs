@@ -129,10 +129,10 @@ impl Kit {
         };
         html.push_str(&format!(
             "<div class=\"pg-verdict {verdict_class}\"><p class=\"pg-verdict-title\">{}</p><ul>",
-            escape(&verdict.summary)
+            rich(&verdict.summary)
         ));
         for reason in &verdict.reasons {
-            html.push_str(&format!("<li>{}</li>", escape(reason)));
+            html.push_str(&format!("<li>{}</li>", rich(reason)));
         }
         html.push_str("</ul></div>\n<div class=\"pg-columns\">");
         for (label, class, json) in [
@@ -222,6 +222,22 @@ impl Kit {
     }
 }
 
+/// Escaped text with backquoted parts as `<code>`, as the page script shows
+/// them.
+fn rich(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            html.push_str("<code>");
+            escape_into(&mut html, part);
+            html.push_str("</code>");
+        } else {
+            escape_into(&mut html, part);
+        }
+    }
+    html
+}
+
 fn claim_table(html: &mut String, caption: &str, claims: &[tokenbook_token::ClaimExplanation]) {
     html.push_str(&format!(
         "<div class=\"scroll\" tabindex=\"0\"><table class=\"pg-claims\"><caption>{caption}</caption><thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Value</th><th scope=\"col\">What it means</th></tr></thead><tbody>"
@@ -241,9 +257,46 @@ fn claim_table(html: &mut String, caption: &str, claims: &[tokenbook_token::Clai
         }
         html.push_str(&format!(
             "</td><td>{}<span class=\"pg-source-note\"> {}</span></td></tr>",
-            escape(&claim.meaning),
+            rich(&claim.meaning),
             escape(&claim.source)
         ));
     }
     html.push_str("</tbody></table></div>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backquoted_parts_become_code_and_everything_is_escaped() {
+        assert_eq!(
+            rich("`sub` equals `<b>`"),
+            "<code>sub</code> equals <code>&lt;b&gt;</code>"
+        );
+        assert_eq!(rich("no quotes <i>"), "no quotes &lt;i&gt;");
+    }
+
+    #[test]
+    fn a_fence_renders_the_sample_and_the_page_data() {
+        let kit = Kit::new(1_780_000_000).expect("samples mint");
+        let html = kit.render("user-token", "validate", "02-x/", 1).unwrap();
+        assert!(html.contains("data-sample=\"user-token\" data-step=\"validate\""));
+        assert!(html.contains("pg-verdict-user"), "{html}");
+        assert!(
+            html.contains("\"naive_app\":{\"page\":\"../naive-app/index.html\""),
+            "{html}"
+        );
+        assert!(!html.contains("</script>\n</section>") || html.matches("</script>").count() == 1);
+        assert!(
+            kit.render("nope", "decode", "", 1)
+                .unwrap_err()
+                .contains("unknown playground sample")
+        );
+        assert!(
+            kit.render("app-token", "nope", "", 1)
+                .unwrap_err()
+                .contains("unknown playground step")
+        );
+    }
 }
