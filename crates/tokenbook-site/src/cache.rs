@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighted;
-use crate::markdown::Rendered;
+use crate::markdown::{Outline, Rendered};
 
 /// Results of earlier builds. `Cache::default()` is empty; [`crate::build`]
 /// uses a fresh one every time.
@@ -25,6 +25,7 @@ struct Inner {
     generation: u64,
     scans: HashMap<u64, (u64, Vec<Diagnostic>)>,
     bodies: HashMap<u64, (u64, Rendered)>,
+    outlines: HashMap<u64, (u64, Outline)>,
     highlights: HashMap<u64, (u64, Highlighted)>,
     hits: usize,
     misses: usize,
@@ -65,6 +66,7 @@ impl Cache {
     cached!(scan, scans, Vec<Diagnostic>);
     cached!(body, bodies, Rendered);
     cached!(highlight, highlights, Highlighted);
+    cached!(outline, outlines, Outline);
 
     /// Starts a build: entries the previous build did not use are dropped.
     pub(crate) fn begin(&self) {
@@ -73,6 +75,7 @@ impl Cache {
         inner.scans.retain(|_, (used, _)| *used == previous);
         inner.bodies.retain(|_, (used, _)| *used == previous);
         inner.highlights.retain(|_, (used, _)| *used == previous);
+        inner.outlines.retain(|_, (used, _)| *used == previous);
         inner.generation += 1;
         inner.hits = 0;
         inner.misses = 0;

@@ -150,10 +150,14 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
     diagnostics.extend(mojibake.into_iter().flatten());
 
     let course = Course::assemble(&sources, &mut diagnostics);
-    let parsed: Vec<_> = course
+    let parsed: Vec<markdown::Outline> = course
         .lessons
         .par_iter()
-        .map(|l| markdown::parse(l.body, l.body_offset))
+        .map(|l| {
+            cache.outline(cache::key_of(&(l.body, l.body_offset)), || {
+                markdown::parse(l.body, l.body_offset).outline()
+            })
+        })
         .collect();
     let titles: Vec<String> = course
         .lessons
@@ -239,7 +243,8 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
                 input.now,
             ));
             let rendered = cache.body(key, || {
-                markdown::render(&parsed[i], lesson.path, lesson.source, &targets, &context)
+                let events = markdown::parse(lesson.body, lesson.body_offset);
+                markdown::render(&events, lesson.path, lesson.source, &targets, &context)
             });
             found.extend(rendered.diagnostics);
             let has_playground = rendered.playgrounds > 0;

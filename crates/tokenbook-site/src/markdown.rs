@@ -76,6 +76,32 @@ pub struct Parsed<'a> {
     pub summary: Option<String>,
 }
 
+/// What the rest of the site needs to know about a lesson, without its
+/// events: kept between builds, so an unchanged lesson is not parsed again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// Every heading, with unique ids, in order.
+    pub headings: Vec<Heading>,
+    /// Every link and image, in order.
+    pub links: Vec<LinkSite>,
+    /// The text of the first level-1 heading.
+    pub title: Option<String>,
+    /// The first paragraph's text, shortened, for descriptions.
+    pub summary: Option<String>,
+}
+
+impl Parsed<'_> {
+    /// The lesson's outline.
+    pub fn outline(&self) -> Outline {
+        Outline {
+            headings: self.headings.clone(),
+            links: self.links.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+        }
+    }
+}
+
 /// Parses a lesson body that starts at `body_offset` of its file.
 pub fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
     let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
