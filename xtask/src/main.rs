@@ -2,6 +2,7 @@
 //! its arguments and a `run`; the pure work happens in the library crates,
 //! this binary does the file system and the terminal.
 
+mod bench;
 mod build;
 mod check;
 mod fix_encoding;
@@ -44,6 +45,9 @@ enum Command {
     Size(size::Args),
     /// Run every test: the Rust workspace, then the browser tests.
     Test(test::Args),
+    /// Time builds of a synthetic course at 100 and 1000 lessons, beside
+    /// mdBook and Zola, and serve's edit-to-reload latency.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,
