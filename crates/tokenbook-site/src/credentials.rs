@@ -128,12 +128,15 @@ pub fn secret_values(text: &str) -> Vec<(usize, String)> {
         while let Some(i) = lower[from..].find(name) {
             let after_name = from + i + name.len();
             from = after_name;
-            let rest = &text[after_name..];
-            let value_start = after_name
-                + (rest.len()
-                    - rest
-                        .trim_start_matches(['"', '\'', ' ', ':', '=', '\\'])
-                        .len());
+            // An assignment: the name, maybe a closing quote, `=` or `:`,
+            // then the value (maybe quoted). A name in a sentence is none.
+            let rest = text[after_name..]
+                .trim_start_matches(['"', '\'', '\\'])
+                .trim_start_matches(' ');
+            let Some(rest) = rest.strip_prefix(['=', ':']) else {
+                continue;
+            };
+            let value_start = text.len() - rest.trim_start_matches([' ', '"', '\'', '\\']).len();
             let value: String = text[value_start..]
                 .chars()
                 .take_while(|c| {
@@ -193,6 +196,7 @@ mod tests {
             "start with -----BEGIN RSA PRIVATE KEY----- please",
             "an elided token eyJhbGciOi... is fine",
             "the client_secret (a password) stays on the server",
+            "expected client_id:client_secret form-encoded, then more",
             r#"const CLIENT_SECRET = "FAKE-billing-service-secret";"#,
         ] {
             assert_eq!(scan(text), vec![], "{text}");
