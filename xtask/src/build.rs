@@ -9,18 +9,25 @@ use tokenbook_site::{Diagnostic, Severity};
 
 use crate::{output, read, repo_root};
 
+/// The directories a build reads and writes (shared by `build` and `serve`).
+#[derive(clap::Args)]
+pub(crate) struct Dirs {
+    /// The lessons.
+    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("content"))]
+    pub(crate) content: PathBuf,
+    /// Where the site goes; replaced as a whole when a build succeeds.
+    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("public"))]
+    pub(crate) out: PathBuf,
+    /// Files copied as they are into the site (stylesheets, scripts).
+    #[arg(long = "static", value_name = "DIR", default_value_os_t = repo_root().join("static"))]
+    pub(crate) static_dir: PathBuf,
+}
+
 /// Arguments of `cargo xtask build`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// The lessons to build.
-    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("content"))]
-    content: PathBuf,
-    /// Where the site goes; replaced as a whole when the build succeeds.
-    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("public"))]
-    out: PathBuf,
-    /// Files copied as they are into the site (stylesheets, scripts).
-    #[arg(long = "static", value_name = "DIR", default_value_os_t = repo_root().join("static"))]
-    static_dir: PathBuf,
+    #[command(flatten)]
+    dirs: Dirs,
     /// Treat warnings as errors: write nothing if there are any.
     #[arg(long)]
     deny_warnings: bool,
@@ -70,14 +77,22 @@ pub(crate) fn assemble(
 /// Runs the build and prints diagnostics and a summary line.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let plan = output::Plan::new(&args.out, &args.content, &args.static_dir, &repo_root())?;
+    let plan = output::Plan::new(
+        &args.dirs.out,
+        &args.dirs.content,
+        &args.dirs.static_dir,
+        &repo_root(),
+    )?;
     let mut site = assemble(
-        &args.content,
-        &args.static_dir,
+        &args.dirs.content,
+        &args.dirs.static_dir,
         &tokenbook_site::Cache::default(),
         unix_now(),
     )?;
-    report(&site.build.diagnostics, &args.content.display().to_string());
+    report(
+        &site.build.diagnostics,
+        &args.dirs.content.display().to_string(),
+    );
     let errors = site.count(Severity::Error);
     let warnings = site.count(Severity::Warning);
     if errors > 0 || (args.deny_warnings && warnings > 0) {
@@ -88,7 +103,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         };
         eprintln!(
             "build failed: {why}; {} was left as it was",
-            args.out.display()
+            args.dirs.out.display()
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -100,7 +115,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         "built {} lessons, {} pages into {} in {:.2} s; {warnings} warning(s)",
         site.build.lessons,
         site.build.pages(),
-        args.out.display(),
+        args.dirs.out.display(),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

@@ -39,15 +39,10 @@ const SHOWN: usize = 20;
 /// Arguments of `cargo xtask serve`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// The lessons to build and watch.
-    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("content"))]
-    content: PathBuf,
-    /// Where the site is written and served from.
-    #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("public"))]
-    out: PathBuf,
-    /// Static files copied into the site, watched too.
-    #[arg(long = "static", value_name = "DIR", default_value_os_t = repo_root().join("static"))]
-    static_dir: PathBuf,
+    /// The content and static directories are watched; the site is written
+    /// to and served from the output directory.
+    #[command(flatten)]
+    dirs: crate::build::Dirs,
     /// The port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 8000)]
     port: u16,
@@ -88,17 +83,22 @@ struct Builder {
 
 /// Serves until interrupted.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let plan = output::Plan::new(&args.out, &args.content, &args.static_dir, &repo_root())?;
+    let plan = output::Plan::new(
+        &args.dirs.out,
+        &args.dirs.content,
+        &args.dirs.static_dir,
+        &repo_root(),
+    )?;
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
-        out: args.out.clone(),
+        out: args.dirs.out.clone(),
         notices,
         problem: Mutex::new(None),
     });
     let mut builder = Builder {
-        content: args.content.clone(),
-        static_dir: args.static_dir.clone(),
-        out: args.out.clone(),
+        content: args.dirs.content.clone(),
+        static_dir: args.dirs.static_dir.clone(),
+        out: args.dirs.out.clone(),
         plan,
         cache: Cache::default(),
         written: HashMap::new(),
@@ -123,7 +123,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
             })?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let url = format!("http://{address}/");
-        println!("serving {} at {url} (Ctrl-C to stop)", args.out.display());
+        println!(
+            "serving {} at {url} (Ctrl-C to stop)",
+            args.dirs.out.display()
+        );
         if args.open {
             open_browser(&url);
         }
