@@ -374,6 +374,10 @@ export async function watchProblems(context) {
     page.on('pageerror', (error) => problems.push(`uncaught exception on ${page.url()}: ${error.message}`));
     page.on('requestfailed', (request) => {
       if (isFaviconProbe(request.url())) return;
+      // A request still in flight when the test navigates on (the playground
+      // fetching its WebAssembly, say) is aborted by the browser; a missing
+      // file shows up as an HTTP error response below instead.
+      if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
       problems.push(`request failed on ${page.url()}: ${request.url()} (${request.failure()?.errorText})`);
     });
     page.on('response', (response) => {
