@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { closeBrowser, fileUrl, launchBrowser, lessonPaths, listing, serveSite, siteDir, watchProblems } from './site.mjs';
+import { closeBrowser, fileUrl, launchBrowser, lessonPaths, listing, serveSite, siteDir, withBrowserContext } from './site.mjs';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PLAYGROUND = 'playground/index.html';
@@ -49,15 +49,9 @@ after(async () => {
 // ---------------------------------------------------------------------------
 // Helpers
 
-/** Runs `fn(context, problems)` in a new browser context, always closed. */
-async function withContext(options, fn) {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
-  try {
-    const problems = await watchProblems(context);
-    return await fn(context, problems);
-  } finally {
-    await context.close();
-  }
+/** Runs `fn(context, problems)` in a new desktop-sized browser context, always closed. */
+function withContext(options, fn) {
+  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, fn);
 }
 
 /** A URL without its origin (or site path, for file://), for short messages. */

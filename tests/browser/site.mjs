@@ -411,3 +411,17 @@ export function luminance(css) {
   const lin = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
+
+/**
+ * Runs `fn(context, problems)` in a new context of `browser` (with
+ * `watchProblems` attached), always closing the context.
+ */
+export async function withBrowserContext(browser, options, fn) {
+  const context = await browser.newContext(options);
+  try {
+    const problems = await watchProblems(context);
+    return await fn(context, problems);
+  } finally {
+    await context.close();
+  }
+}

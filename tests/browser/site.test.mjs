@@ -23,7 +23,7 @@ import {
   serveSite,
   siteDir,
   siteWithBaseUrl,
-  watchProblems,
+  withBrowserContext,
 } from './site.mjs';
 import { measureDiagrams } from './measure.mjs';
 
@@ -49,15 +49,9 @@ after(async () => {
   await server?.close();
 });
 
-/** Runs `fn(context, problems)` in a new browser context, always closed. */
-async function withContext(options, fn) {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
-  try {
-    const problems = await watchProblems(context);
-    return await fn(context, problems);
-  } finally {
-    await context.close();
-  }
+/** Runs `fn(context, problems)` in a new desktop-sized browser context, always closed. */
+function withContext(options, fn) {
+  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, fn);
 }
 
 /** A URL without its origin, for short messages. */

@@ -23,6 +23,13 @@ pub(crate) struct Dirs {
     pub(crate) static_dir: PathBuf,
 }
 
+impl Dirs {
+    /// The checked output location for these directories.
+    pub(crate) fn plan(&self) -> Result<output::Plan, String> {
+        output::Plan::new(&self.out, &self.content, &self.static_dir, &repo_root())
+    }
+}
+
 /// Arguments of `cargo xtask build`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -77,12 +84,7 @@ pub(crate) fn assemble(
 /// Runs the build and prints diagnostics and a summary line.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let plan = output::Plan::new(
-        &args.dirs.out,
-        &args.dirs.content,
-        &args.dirs.static_dir,
-        &repo_root(),
-    )?;
+    let plan = args.dirs.plan()?;
     let mut site = assemble(
         &args.dirs.content,
         &args.dirs.static_dir,

@@ -83,12 +83,7 @@ struct Builder {
 
 /// Serves until interrupted.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let plan = output::Plan::new(
-        &args.dirs.out,
-        &args.dirs.content,
-        &args.dirs.static_dir,
-        &repo_root(),
-    )?;
+    let plan = args.dirs.plan()?;
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         out: args.dirs.out.clone(),
