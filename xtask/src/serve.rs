@@ -66,15 +66,15 @@ struct Shared {
     problem: Mutex<Option<String>>,
 }
 
-/// What the rebuilds remember: the cache, and the hash of every file they
-/// wrote, so an unchanged file is not written again.
+/// What the rebuilds remember: the cache, and every file they wrote, so an
+/// unchanged file is not written again.
 struct Builder {
     content: PathBuf,
     static_dir: PathBuf,
     out: PathBuf,
     plan: output::Plan,
     cache: Cache,
-    written: HashMap<String, u64>,
+    written: HashMap<String, Vec<u8>>,
     wasm: Vec<(PathBuf, String)>,
     /// When this session's playground samples are issued: fixed, so a
     /// rebuild reuses every lesson it does not need to redo.
@@ -145,7 +145,7 @@ impl Builder {
     /// pages; on failure keeps the last good site and shows the problems.
     fn rebuild(&mut self, shared: &Shared, first: bool) {
         let started = Instant::now();
-        let site = match assemble(&self.content, &self.static_dir, &self.cache, self.now) {
+        let mut site = match assemble(&self.content, &self.static_dir, &self.cache, self.now) {
             Ok(site) => site,
             Err(message) => return self.fail(shared, format!("error: {message}")),
         };
@@ -174,7 +174,7 @@ impl Builder {
                 .collect();
             return self.fail(shared, shown.join("\n\n"));
         }
-        if let Err(message) = self.write(&site, first) {
+        if let Err(message) = self.write(&mut site, first) {
             return self.fail(shared, format!("error: {message}"));
         }
         let (reused, redone) = self.cache.stats();
@@ -195,7 +195,7 @@ impl Builder {
     }
 
     /// The first time, the whole site atomically; then only changed files.
-    fn write(&mut self, site: &Assembled, first: bool) -> Result<(), String> {
+    fn write(&mut self, site: &mut Assembled, first: bool) -> Result<(), String> {
         if site.build.uses_playground && self.wasm.is_empty() {
             self.wasm = crate::wasm::build(&repo_root())?;
         }
@@ -205,21 +205,22 @@ impl Builder {
             .cloned()
             .chain(self.wasm.iter().cloned())
             .collect();
-        let hashes: HashMap<String, u64> = site
-            .build
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), hash(&f.contents)))
-            .collect();
         if first {
             self.plan.write(&site.build.files, &copies)?;
         } else {
             for file in &site.build.files {
-                if self.written.get(&file.path) != hashes.get(&file.path) {
+                if self.written.get(&file.path).map(Vec::as_slice) != Some(file.contents.as_slice())
+                {
                     replace(&self.out.join(&file.path), &file.contents)?;
                 }
             }
-            for gone in self.written.keys().filter(|p| !hashes.contains_key(*p)) {
+            let current: std::collections::HashSet<&str> =
+                site.build.files.iter().map(|f| f.path.as_str()).collect();
+            for gone in self
+                .written
+                .keys()
+                .filter(|p| !current.contains(p.as_str()))
+            {
                 let _ = std::fs::remove_file(self.out.join(gone));
             }
             for (from, rel) in &copies {
@@ -235,7 +236,10 @@ impl Builder {
                 }
             }
         }
-        self.written = hashes;
+        self.written = std::mem::take(&mut site.build.files)
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect();
         Ok(())
     }
 }
@@ -249,13 +253,6 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let temporary = path.with_extension("tokenbook-tmp");
     std::fs::write(&temporary, bytes).map_err(|e| format!("{}: {e}", temporary.display()))?;
     std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Watches the content and static directories (rebuilding on changes) and

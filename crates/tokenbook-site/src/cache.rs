@@ -1,7 +1,7 @@
 //! Work kept between builds of the same content, for `cargo xtask serve`:
-//! the mojibake and credential scans of each source, each lesson's rendered
-//! body, and each highlighted code block, all keyed by hashes of everything
-//! they depend on. A rebuild after one edit redoes only what that edit
+//! the mojibake and credential scans of each source, each lesson's outline,
+//! rendered body and whole page, and each highlighted code block, all keyed
+//! by hashes of everything they depend on. A rebuild after one edit redoes only what that edit
 //! touched. Entries not used by a build are dropped after it.
 
 use std::collections::HashMap;
@@ -26,6 +26,7 @@ struct Inner {
     scans: HashMap<u64, (u64, Vec<Diagnostic>)>,
     bodies: HashMap<u64, (u64, Rendered)>,
     outlines: HashMap<u64, (u64, Outline)>,
+    pages: HashMap<u64, (u64, String)>,
     highlights: HashMap<u64, (u64, Highlighted)>,
     hits: usize,
     misses: usize,
@@ -67,6 +68,7 @@ impl Cache {
     cached!(body, bodies, Rendered);
     cached!(highlight, highlights, Highlighted);
     cached!(outline, outlines, Outline);
+    cached!(page, pages, String);
 
     /// Starts a build: entries the previous build did not use are dropped.
     pub(crate) fn begin(&self) {
@@ -76,6 +78,7 @@ impl Cache {
         inner.bodies.retain(|_, (used, _)| *used == previous);
         inner.highlights.retain(|_, (used, _)| *used == previous);
         inner.outlines.retain(|_, (used, _)| *used == previous);
+        inner.pages.retain(|_, (used, _)| *used == previous);
         inner.generation += 1;
         inner.hits = 0;
         inner.misses = 0;

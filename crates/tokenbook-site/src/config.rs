@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::diagnostic::Diagnostic;
 
 /// The site settings, from `site.toml` at the root of the content directory.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
     /// The course's name, shown in the header and in every page title.

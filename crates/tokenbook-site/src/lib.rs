@@ -135,16 +135,25 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
         }
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
+    // Each source is hashed once; every cache key that depends on its text
+    // uses this hash.
+    let source_hashes: HashMap<&str, u64> = sources
+        .par_iter()
+        .map(|s| (s.path.as_str(), cache::key_of(&s.text)))
+        .collect();
 
     let mojibake: Vec<Vec<Diagnostic>> = sources
         .par_iter()
         .filter(|s| s.path.ends_with(".md"))
         .map(|s| {
-            cache.scan(cache::key_of(&(&s.path, &s.text)), || {
-                let mut found = encoding::check(&s.path, &s.text);
-                found.extend(credentials::check(&s.path, &s.text));
-                found
-            })
+            cache.scan(
+                cache::key_of(&(&s.path, source_hashes[s.path.as_str()])),
+                || {
+                    let mut found = encoding::check(&s.path, &s.text);
+                    found.extend(credentials::check(&s.path, &s.text));
+                    found
+                },
+            )
         })
         .collect();
     diagnostics.extend(mojibake.into_iter().flatten());
@@ -154,9 +163,10 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
         .lessons
         .par_iter()
         .map(|l| {
-            cache.outline(cache::key_of(&(l.body, l.body_offset)), || {
-                markdown::parse(l.body, l.body_offset).outline()
-            })
+            cache.outline(
+                cache::key_of(&(source_hashes[l.path], l.body_offset)),
+                || markdown::parse(l.body, l.body_offset).outline(),
+            )
         })
         .collect();
     let titles: Vec<String> = course
@@ -214,6 +224,18 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
     };
 
     let kit = playground::LazyKit::new(input.now);
+    // What every lesson page shows of the others (sidebar, pager): their
+    // titles and addresses. A page's own description comes from its source.
+    let site_shape = cache::key_of(&(
+        &titles,
+        course.lessons.iter().map(|l| &l.url).collect::<Vec<_>>(),
+        course
+            .parts
+            .iter()
+            .map(|p| (&p.title, &p.url, &p.description))
+            .collect::<Vec<_>>(),
+        &config,
+    ));
     let lesson_pages: Vec<(OutputFile, Vec<Diagnostic>, bool)> = course
         .lessons
         .par_iter()
@@ -237,7 +259,7 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
             sorted_targets.sort_by_key(|(offset, _)| **offset);
             let key = cache::key_of(&(
                 lesson.path,
-                lesson.source,
+                source_hashes[lesson.path],
                 &lesson.url,
                 &sorted_targets,
                 input.now,
@@ -248,15 +270,18 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
             });
             found.extend(rendered.diagnostics);
             let has_playground = rendered.playgrounds > 0;
-            let html = view
-                .lesson_page(
+            // The page around the body: the same when the body and the
+            // course's shape are.
+            let html = cache.page(cache::key_of(&(key, site_shape, lesson.path)), || {
+                view.lesson_page(
                     i,
                     rendered.title_html.as_deref(),
                     &rendered.html,
                     &parsed[i].headings,
                     has_playground,
                 )
-                .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found));
+                .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found))
+            });
             (
                 OutputFile {
                     path: format!("{}index.html", lesson.url),
