@@ -88,7 +88,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let mut site = assemble(
         &args.dirs.content,
         &args.dirs.static_dir,
-        &tokenbook_site::Cache::default(),
+        &tokenbook_site::Cache::disabled(),
         unix_now(),
     )?;
     report(

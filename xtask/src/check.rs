@@ -43,7 +43,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let site = assemble(
         &args.content,
         &args.static_dir,
-        &tokenbook_site::Cache::default(),
+        &tokenbook_site::Cache::disabled(),
         crate::build::unix_now(),
     )?;
     let root = args.content.display().to_string();

@@ -13,11 +13,13 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighted;
 use crate::markdown::{Outline, Rendered};
 
-/// Results of earlier builds. `Cache::default()` is empty; [`crate::build`]
-/// uses a fresh one every time.
+/// Results of earlier builds. `Cache::default()` starts empty and keeps
+/// what builds compute; [`Cache::disabled`] keeps nothing (a one-off build
+/// would only pay for the copies).
 #[derive(Default)]
 pub struct Cache {
     inner: Mutex<Inner>,
+    disabled: bool,
 }
 
 #[derive(Default)]
@@ -43,6 +45,9 @@ macro_rules! cached {
     ($name:ident, $field:ident, $ty:ty) => {
         /// The cached value for `key`, or `compute()`'s, remembered.
         pub(crate) fn $name(&self, key: u64, compute: impl FnOnce() -> $ty) -> $ty {
+            if self.disabled {
+                return compute();
+            }
             {
                 let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
                 let generation = inner.generation;
@@ -64,6 +69,14 @@ macro_rules! cached {
 }
 
 impl Cache {
+    /// A cache that remembers nothing: every value is computed.
+    pub fn disabled() -> Cache {
+        Cache {
+            inner: Mutex::default(),
+            disabled: true,
+        }
+    }
+
     cached!(scan, scans, Vec<Diagnostic>);
     cached!(body, bodies, Rendered);
     cached!(highlight, highlights, Highlighted);
@@ -94,6 +107,21 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_disabled_cache_computes_every_time() {
+        let cache = Cache::disabled();
+        let mut computed = 0;
+        cache.scan(1, || {
+            computed += 1;
+            Vec::new()
+        });
+        cache.scan(1, || {
+            computed += 1;
+            Vec::new()
+        });
+        assert_eq!(computed, 2);
+    }
 
     #[test]
     fn values_are_reused_and_unused_ones_dropped() {

@@ -110,7 +110,7 @@ impl Build {
 /// [`Diagnostic`], and the files are only meant to be written when
 /// [`Build::has_errors`] is false.
 pub fn build(input: &SiteInput) -> Build {
-    build_cached(input, &Cache::default())
+    build_cached(input, &Cache::disabled())
 }
 
 /// [`build`], reusing what `cache` kept from earlier builds of the same
