@@ -86,6 +86,9 @@ class Playground {
       token: null,
       step: STEPS.some(([id]) => id === section.dataset.step) ? section.dataset.step : "decode",
     };
+    // Headings the playground adds go one level below its own title.
+    const title = section.querySelector(":scope > .heading > :is(h2, h3, h4, h5)");
+    this.subheading = `h${Math.min(6, (title ? Number(title.localName[1]) : 3) + 1)}`;
     this.linked = false;
     if (fragment && section === document.querySelector("section.playground")) {
       this.linked = true;
@@ -246,8 +249,8 @@ class Playground {
         el("ul", {}, verdict.reasons.map((r) => el("li", {}, rich(r))))),
       coloured,
       el("div", { class: "pg-columns" },
-        el("div", {}, el("p", { class: "pg-label pg-h" }, "Header"), el("pre", { class: "pg-json" }, t.header_pretty)),
-        el("div", {}, el("p", { class: "pg-label pg-p" }, "Payload"), el("pre", { class: "pg-json" }, t.payload_pretty))),
+        el("div", {}, el("p", { class: "pg-label pg-h" }, "Header"), el("pre", { class: "pg-json", tabindex: "0" }, t.header_pretty)),
+        el("div", {}, el("p", { class: "pg-label pg-p" }, "Payload"), el("pre", { class: "pg-json", tabindex: "0" }, t.payload_pretty))),
       el("p", { class: "pg-label pg-s" }, `Signature: ${t.signature_bytes} bytes${t.algorithm ? ` (${t.algorithm})` : ""}. Decoding needs no key: anyone holding the token can read it. Only validation needs the key.`),
       this.claimTable("Header", t.header_claims),
       this.claimTable("Claims", t.claims),
@@ -318,7 +321,8 @@ class Playground {
     keyKind.addEventListener("change", () => { fill(); run(); });
     for (const input of [keyText, iss, aud, scope, leeway]) input.addEventListener("input", run);
     form.append(
-      el("label", { for: keyKind.id }, "Verify the signature with"), keyKind, keyText,
+      el("label", { for: keyKind.id }, "Verify the signature with"), keyKind,
+      el("label", { for: keyText.id, class: "visually-hidden" }, "The key or secret"), keyText,
       issLabel, iss, audLabel, aud, scopeLabel, scope, leewayLabel, leeway,
     );
     run();
@@ -384,8 +388,8 @@ class Playground {
     if (response.header) responseText += `WWW-Authenticate: ${response.header}\n`;
     responseText += `\n${JSON.stringify(response.body, null, 2)}`;
     return [
-      el("p", { class: "pg-label" }, "Request"), el("pre", { class: "pg-http" }, requestText),
-      el("p", { class: "pg-label" }, "Response"), el("pre", { class: "pg-http" }, responseText),
+      el("p", { class: "pg-label" }, "Request"), el("pre", { class: "pg-http", tabindex: "0" }, requestText),
+      el("p", { class: "pg-label" }, "Response"), el("pre", { class: "pg-http", tabindex: "0" }, responseText),
     ];
   }
 
@@ -401,15 +405,15 @@ class Playground {
     const run = () => {
       const scope = scopeSelect.value;
       const response = this.tokenEndpoint(client.id, client.secret, scope);
-      const parts = [el("h4", {}, "1. The service asks the authorization server for a token"), ...this.httpExchange(this.tokenRequestText(client.id, client.secret, scope), response)];
+      const parts = [el(this.subheading, {}, "1. The service asks the authorization server for a token"), ...this.httpExchange(this.tokenRequestText(client.id, client.secret, scope), response)];
       if (response.status === 200) {
         const token = response.body.access_token;
         const api = this.apiCall(token);
         parts.push(
-          el("h4", {}, "2. What the token says"),
+          el(this.subheading, {}, "2. What the token says"),
           el("p", {}, "An app token: its subject is the client itself. ",
             el("button", { type: "button", class: "pg-link", onclick: () => { this.state.token = token; this.go("decode"); } }, "Open it in Decode & explain")),
-          el("h4", {}, "3. The service calls the API with the token"),
+          el(this.subheading, {}, "3. The service calls the API with the token"),
           ...this.httpExchange(api.requestText, api),
           el("p", {}, api.status === 200 ? "The API checked the signature, issuer, audience, expiry and the ledger:read scope, and answered." : "The API refused: the token lacks the ledger:read scope this endpoint requires."),
         );
@@ -466,7 +470,7 @@ class Playground {
     const rest = el("div");
     out.replaceChildren(
       el("p", {}, `Found on line ${lineNumber} of the script (search for "secret"):`),
-      el("pre", { class: "pg-http" }, line.slice(0, at), el("mark", {}, secret), line.slice(at + secret.length)),
+      el("pre", { class: "pg-http", tabindex: "0" }, line.slice(0, at), el("mark", {}, secret), line.slice(at + secret.length)),
       el("p", {}, "Step 2: with the client id ", el("code", {}, clientId), " and this secret, anyone can ask for a token — with any scope the client may have. Pick one:"),
       el("label", { for: scopeSelect.id }, "Scope"), scopeSelect,
       el("button", { type: "button", class: "pg-button", onclick: () => this.leakStep2(rest, clientId, secret, scopeSelect.value) }, "Ask for a token with the stolen secret"),
@@ -501,7 +505,8 @@ class Playground {
 }
 
 async function main() {
-  const sections = [...document.querySelectorAll("section.playground")];
+  // Only sections that carry their page data come alive.
+  const sections = [...document.querySelectorAll("section.playground")].filter((s) => s.querySelector("template.pg-data"));
   if (!sections.length) return;
   try {
     await init();
@@ -513,7 +518,7 @@ async function main() {
     return;
   }
   for (const section of sections) {
-    const data = JSON.parse(section.querySelector("script.pg-data").textContent);
+    const data = JSON.parse(section.querySelector("template.pg-data").content.textContent);
     section.classList.add("pg-ready");
     section.playground = new Playground(section, data);
   }

@@ -1,12 +1,25 @@
 // Progressive enhancements for every page. The site works without them:
-// this file adds the theme switch and starts the token playground where a
-// page has one.
+// this file adds the theme switch, the course navigation's button on narrow
+// screens, ←/→ between lessons, "copy link" buttons on headings, Beginner
+// Check answers opened for printing, and starts the token playground where
+// a page has one.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
-  document.addEventListener("DOMContentLoaded", function () {
+  var root = document.documentElement;
+
+  document.addEventListener("DOMContentLoaded", startPlayground);
+  themeSwitch();
+  navigationToggle();
+  lessonKeys();
+  copyLinkButtons();
+  printAnswers();
+
+  function startPlayground() {
+    // A playground without its page data (the whole-course page) stays as
+    // rendered at build time.
     var sections = document.querySelectorAll("section.playground");
-    if (!sections.length) return;
+    if (!document.querySelector("section.playground template.pg-data")) return;
     if (location.protocol === "file:") {
       // Browsers load no modules or WebAssembly from file:// pages.
       sections.forEach(function (section) {
@@ -23,35 +36,190 @@
     module.type = "module";
     module.src = here ? here.replace(/site\.js(\?.*)?$/, "playground.js") : "js/playground.js";
     document.head.appendChild(module);
-  });
-  var root = document.documentElement;
-  var button = document.getElementById("theme-toggle");
-  if (!button) return;
-  var media = window.matchMedia("(prefers-color-scheme: dark)");
-
-  function current() {
-    var set = root.getAttribute("data-theme");
-    if (set === "light" || set === "dark") return set;
-    return media.matches ? "dark" : "light";
   }
 
-  function label() {
-    var next = current() === "dark" ? "light" : "dark";
-    button.textContent = next === "dark" ? "Dark theme" : "Light theme";
-    button.setAttribute("aria-label", "Switch to the " + next + " theme");
-  }
+  function themeSwitch() {
+    var button = document.getElementById("theme-toggle");
+    if (!button) return;
+    var media = window.matchMedia("(prefers-color-scheme: dark)");
 
-  button.addEventListener("click", function () {
-    var next = current() === "dark" ? "light" : "dark";
-    root.setAttribute("data-theme", next);
-    try {
-      localStorage.setItem("tokenbook-theme", next);
-    } catch (e) {
-      // Not remembered, but switched for this page.
+    function current() {
+      var set = root.getAttribute("data-theme");
+      if (set === "light" || set === "dark") return set;
+      return media.matches ? "dark" : "light";
     }
+
+    function label() {
+      var next = current() === "dark" ? "light" : "dark";
+      button.textContent = next === "dark" ? "Dark theme" : "Light theme";
+      button.setAttribute("aria-label", "Switch to the " + next + " theme");
+    }
+
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try {
+        localStorage.setItem("tokenbook-theme", next);
+      } catch (e) {
+        // Not remembered, but switched for this page.
+      }
+      label();
+    });
+    media.addEventListener("change", label);
+    button.hidden = false;
     label();
-  });
-  media.addEventListener("change", label);
-  button.hidden = false;
-  label();
+  }
+
+  // On narrow screens the course navigation hides behind a button in the
+  // header and opens as a panel under it. Without this script it stays
+  // below the lesson, reached by the header's "Contents" link.
+  function navigationToggle() {
+    var button = document.getElementById("nav-toggle");
+    var nav = document.getElementById("course-nav");
+    if (!button || !nav) return;
+
+    var header = document.querySelector(".site-header");
+
+    function setOpen(open, focus) {
+      if (open && header) {
+        root.style.setProperty("--header-height", header.getBoundingClientRect().bottom + "px");
+      }
+      root.classList.toggle("nav-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open && focus) {
+        var target = nav.querySelector('[aria-current="page"]') || nav.querySelector("a");
+        if (target) target.focus();
+      }
+    }
+
+    button.addEventListener("click", function () {
+      setOpen(!root.classList.contains("nav-open"), true);
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && root.classList.contains("nav-open")) {
+        setOpen(false);
+        button.focus();
+      }
+    });
+    // Focus leaving the open panel (Tab past its last link) closes it, so
+    // the focused element is never hidden behind it.
+    nav.addEventListener("focusout", function (event) {
+      var to = event.relatedTarget;
+      if (to && !nav.contains(to) && to !== button) setOpen(false);
+    });
+    button.hidden = false;
+    root.classList.add("nav-collapsible");
+  }
+
+  // ← and → open the previous and next lesson, unless the key means
+  // something where the reader is: a field, a scrolling box, the playground.
+  function lessonKeys() {
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      var rel = event.key === "ArrowLeft" ? "prev" : event.key === "ArrowRight" ? "next" : null;
+      if (!rel) return;
+      var target = event.target;
+      if (target && target.closest) {
+        if (target.isContentEditable) return;
+        if (target.closest("input, textarea, select, button, [role=tablist], [role=listbox], [role=combobox], [role=slider], .scroll, pre, .playground, .sidebar")) return;
+      }
+      var link = document.querySelector('link[rel="' + rel + '"]');
+      if (!link) return;
+      event.preventDefault();
+      location.href = link.href;
+    });
+  }
+
+  // A "copy link" button after every heading's # anchor. The address is the
+  // page's canonical one, the same wherever the reader opened it.
+  function copyLinkButtons() {
+    var anchors = document.querySelectorAll("main .heading > a.anchor");
+    if (!anchors.length) return;
+    var status = document.createElement("p");
+    status.className = "copy-status visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.appendChild(status);
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = canonical && /^https?:/.test(canonical.href) ? canonical.href : location.href;
+    base = base.split("#")[0];
+
+    anchors.forEach(function (anchor) {
+      var id = decodeURIComponent(anchor.getAttribute("href").slice(1));
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-link";
+      button.textContent = "Copy link";
+      var name = (anchor.getAttribute("aria-label") || "").replace(/^Link to /, "");
+      button.setAttribute("aria-label", "Copy link to " + (name || "this section"));
+      button.addEventListener("click", function () {
+        var url = base + "#" + encodeURIComponent(id);
+        copy(url).then(
+          function () {
+            done(button, "Copied", "Link copied: " + url);
+          },
+          function () {
+            history.replaceState(null, "", "#" + encodeURIComponent(id));
+            done(button, "Copy failed", "Could not copy; the link is in the address bar: " + url);
+          }
+        );
+      });
+      anchor.after(button);
+    });
+
+    function done(button, shown, announced) {
+      button.textContent = shown;
+      status.textContent = announced;
+      setTimeout(function () {
+        button.textContent = "Copy link";
+      }, 2000);
+    }
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        return copyBySelection(text);
+      });
+    }
+    return copyBySelection(text);
+  }
+
+  function copyBySelection(text) {
+    return new Promise(function (resolve, reject) {
+      var field = document.createElement("textarea");
+      field.value = text;
+      field.setAttribute("readonly", "");
+      field.className = "visually-hidden";
+      document.body.appendChild(field);
+      field.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (e) {
+        ok = false;
+      }
+      field.remove();
+      if (ok) resolve();
+      else reject(new Error("copy refused"));
+    });
+  }
+
+  // Printing shows every Beginner Check answer, then folds back the ones
+  // the reader had not opened. (The print stylesheet shows them too.)
+  function printAnswers() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      opened = [];
+      document.querySelectorAll("details:not([open])").forEach(function (details) {
+        details.open = true;
+        opened.push(details);
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (details) {
+        details.open = false;
+      });
+      opened = [];
+    });
+  }
 })();

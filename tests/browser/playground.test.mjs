@@ -135,7 +135,7 @@ async function selectTab(page, step) {
 
 /** The JSON data the build put in the page for the playground. */
 async function pageData(page) {
-  const text = await page.locator('section.playground script.pg-data').first().textContent();
+  const text = await page.locator('section.playground template.pg-data').first().evaluate((t) => t.content.textContent);
   return JSON.parse(text);
 }
 
@@ -640,7 +640,6 @@ function scanForInjection(page) {
   return page.evaluate(() => {
     const section = document.querySelector('section.playground');
     const foreign = [...section.querySelectorAll('script, img, svg, iframe, object, embed, frame, link, style, base, meta')]
-      .filter((el) => !el.matches('script.pg-data'))
       .map((el) => el.outerHTML.slice(0, 120));
     const handlers = [...section.querySelectorAll('*')].flatMap((el) =>
       [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `<${el.localName} ${a.name}="${a.value.slice(0, 60)}">`),
@@ -656,7 +655,7 @@ async function assertNoInjection(page, probe, when, dialogs) {
   const scan = await scanForInjection(page);
   const where = `${short(page.url())}: probe ${JSON.stringify(probe)}, ${when}`;
   assert.equal(scan.xss, undefined, `${where}: window.__xss is ${JSON.stringify(scan.xss)}: the probe ran as code`);
-  assert.deepEqual(scan.foreign, [], `${where}: elements inside section.playground other than its script.pg-data:\n  ${scan.foreign.join('\n  ')}`);
+  assert.deepEqual(scan.foreign, [], `${where}: elements inside section.playground that the page did not make:\n  ${scan.foreign.join('\n  ')}`);
   assert.deepEqual(scan.handlers, [], `${where}: event handler attributes inside section.playground:\n  ${scan.handlers.join('\n  ')}`);
   assert.deepEqual(scan.jsLinks, [], `${where}: javascript: URLs in the page:\n  ${scan.jsLinks.join('\n  ')}`);
   assert.deepEqual(dialogs, [], `${where}: dialogs opened: ${JSON.stringify(dialogs)}`);
@@ -1018,7 +1017,7 @@ describe('without JavaScript', () => {
       assert.ok(await staticPart.isVisible(), `${where}: .pg-static is not visible`);
       assert.equal(await section.locator('.pg-live').count(), 0, `${where}: .pg-live exists although JavaScript is off`);
 
-      const data = JSON.parse(await section.locator('script.pg-data').textContent());
+      const data = JSON.parse(await section.locator('template.pg-data').evaluate((t) => t.content.textContent));
       const sampleId = await section.getAttribute('data-sample');
       assert.equal(sampleId, 'app-token', `${where}: section.playground has data-sample=${JSON.stringify(sampleId)}, expected app-token (the page's fence)`);
       const appToken = data.samples.find((s) => s.id === 'app-token');

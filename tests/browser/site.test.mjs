@@ -510,8 +510,11 @@ async function beginnerChecks(javaScriptEnabled) {
       const info = await page.evaluate(() => {
         const heading = [...document.querySelectorAll('h2, h3, h4')].find((h) => /beginner check/i.test(h.textContent));
         if (!heading) return null;
+        // A heading sits in a div.heading beside its # link; the section is what follows that.
+        const block = heading.parentElement.matches('.heading') ? heading.parentElement : heading;
+        const isHeading = (n) => /^H[1-6]$/.test(n.tagName) || n.matches('.heading');
         const section = [];
-        for (let n = heading.nextElementSibling; n && !/^H[1-6]$/.test(n.tagName); n = n.nextElementSibling) section.push(n);
+        for (let n = block.nextElementSibling; n && !isHeading(n); n = n.nextElementSibling) section.push(n);
         const label = section.find((n) => n.matches('p') && /^\s*answers?:?\s*$/i.test(n.textContent));
         // Mark this section's folded answers for the locator below.
         for (const n of section) for (const d of n.querySelectorAll('details')) if (d.querySelector('.answer')) d.dataset.testCheck = '';

@@ -1,6 +1,13 @@
 //! Reading the content and static directories into memory with walkdir.
 //! Unreadable files become diagnostics, not failures of the whole run.
+//!
+//! [`Tree`] remembers what the content directory held, so `serve` can
+//! re-read only the paths its watcher reports (a file, or a whole folder
+//! created, deleted or renamed) and get the same result as reading it all
+//! again.
 
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tokenbook_site::{Diagnostic, SourceFile};
@@ -19,32 +26,221 @@ pub(crate) struct Content {
 /// Reads every file of the content directory, skipping hidden files and
 /// editor backups.
 pub(crate) fn content(dir: &Path) -> Result<Content, String> {
-    if !dir.is_dir() {
-        return Err(format!(
-            "the content directory {} does not exist; create it or pass --content DIR",
-            dir.display()
-        ));
+    let (tree, sources) = Tree::scan(dir)?;
+    Ok(Content {
+        sources,
+        assets: tree.assets(),
+        diagnostics: tree.diagnostics(),
+    })
+}
+
+/// The content directory as last read: every file, in the order a walk
+/// visits them, with what it is. Sources' bytes are handed out, not kept.
+pub(crate) struct Tree {
+    root: PathBuf,
+    entries: BTreeMap<WalkOrder, Found>,
+}
+
+/// A change to the sources since the tree was last read.
+pub(crate) enum Change {
+    /// A source was read (it is new or may have changed).
+    Read(SourceFile),
+    /// A source is gone.
+    Gone(String),
+}
+
+#[derive(Clone)]
+enum Found {
+    /// A lesson, `site.toml` or `_part.toml`.
+    Source,
+    /// Any other file: where it is.
+    Asset(PathBuf),
+    /// Found while walking (a symlink, a name that is not UTF-8, an
+    /// unreadable folder).
+    WalkProblem(Diagnostic),
+    /// A source that could not be read.
+    ReadProblem(Diagnostic),
+}
+
+/// A relative path ordered as a walk sorted by file name visits it:
+/// component by component, so `a/x` comes before `a-b/x`.
+#[derive(Clone, PartialEq, Eq)]
+struct WalkOrder(String);
+
+impl Ord for WalkOrder {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.split('/').cmp(other.0.split('/'))
     }
-    let mut content = Content {
-        sources: Vec::new(),
-        assets: Vec::new(),
-        diagnostics: Vec::new(),
-    };
-    for (rel, path) in files(dir, &mut content.diagnostics) {
-        let name = rel.rsplit('/').next().unwrap_or(&rel);
-        if name.ends_with(".md") || name == "site.toml" || name == "_part.toml" {
-            match std::fs::read(&path) {
-                Ok(bytes) => content.sources.push(SourceFile { path: rel, bytes }),
-                Err(e) => content.diagnostics.push(
-                    Diagnostic::error(rel, format!("cannot read the file: {e}"))
-                        .with_hint("check its permissions"),
-                ),
+}
+
+impl PartialOrd for WalkOrder {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Tree {
+    /// Reads the whole content directory.
+    pub(crate) fn scan(dir: &Path) -> Result<(Tree, Vec<SourceFile>), String> {
+        if !dir.is_dir() {
+            return Err(format!(
+                "the content directory {} does not exist; create it or pass --content DIR",
+                dir.display()
+            ));
+        }
+        let mut tree = Tree {
+            root: dir.to_path_buf(),
+            entries: BTreeMap::new(),
+        };
+        let mut sources = Vec::new();
+        tree.walk(dir, true, Some(&mut sources));
+        Ok((tree, sources))
+    }
+
+    /// Reads again what is at these paths (relative to the content
+    /// directory, `/`-separated; `""` is all of it): files and whole
+    /// folders, whether they were changed, created, deleted or renamed.
+    /// Returns the sources read and the sources gone, each path once.
+    pub(crate) fn update(&mut self, paths: &[String]) -> Vec<Change> {
+        let mut changes: BTreeMap<String, Change> = BTreeMap::new();
+        for rel in paths {
+            let rel = rel.trim_matches('/');
+            // Everything at or below `rel` is forgotten, then read again.
+            let below = format!("{rel}/");
+            let stale: Vec<WalkOrder> = if rel.is_empty() {
+                self.entries.keys().cloned().collect()
+            } else {
+                self.entries
+                    .range(WalkOrder(rel.to_string())..)
+                    .map(|(k, _)| k)
+                    .take_while(|k| k.0 == rel || k.0.starts_with(&below))
+                    .cloned()
+                    .collect()
+            };
+            for key in stale {
+                if let Some(Found::Source) = self.entries.remove(&key) {
+                    changes.insert(key.0.clone(), Change::Gone(key.0));
+                }
             }
-        } else {
-            content.assets.push((rel, path));
+            if is_ignored(rel) {
+                continue;
+            }
+            let path = if rel.is_empty() {
+                self.root.clone()
+            } else {
+                self.root.join(rel)
+            };
+            let mut read = Vec::new();
+            if path.symlink_metadata().is_ok() {
+                self.walk(&path, rel.is_empty(), Some(&mut read));
+            }
+            for file in read {
+                changes.insert(file.path.clone(), Change::Read(file));
+            }
+        }
+        changes.into_values().collect()
+    }
+
+    /// Content files that are not sources, in walk order: relative path
+    /// and where they are.
+    pub(crate) fn assets(&self) -> Vec<(String, PathBuf)> {
+        self.entries
+            .iter()
+            .filter_map(|(rel, found)| match found {
+                Found::Asset(path) => Some((rel.0.clone(), path.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What could not be read: problems of the walk, then unreadable
+    /// sources, each in walk order.
+    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+        let walk = self.entries.values().filter_map(|found| match found {
+            Found::WalkProblem(d) => Some(d.clone()),
+            _ => None,
+        });
+        let read = self.entries.values().filter_map(|found| match found {
+            Found::ReadProblem(d) => Some(d.clone()),
+            _ => None,
+        });
+        walk.chain(read).collect()
+    }
+
+    /// Walks `start` (the root, or a path below it) and records what it
+    /// finds; sources' contents go to `sources` (without it, every file is
+    /// an asset).
+    fn walk(&mut self, start: &Path, is_root: bool, mut sources: Option<&mut Vec<SourceFile>>) {
+        let walker = WalkDir::new(start)
+            .sort_by_file_name()
+            // Below the root, a symlink is reported, never followed.
+            .follow_root_links(is_root)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name().to_str().unwrap_or("")));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // Deleted meanwhile: the watcher reports that too.
+                Err(e)
+                    if e.io_error().map(std::io::Error::kind)
+                        == Some(std::io::ErrorKind::NotFound) =>
+                {
+                    continue;
+                }
+                Err(e) => {
+                    let rel = e
+                        .path()
+                        .and_then(|p| p.strip_prefix(&self.root).ok())
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    let problem = Diagnostic::error(rel.clone(), format!("cannot read: {e}"));
+                    self.entries
+                        .insert(WalkOrder(rel), Found::WalkProblem(problem));
+                    continue;
+                }
+            };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+                let shown = rel.display().to_string();
+                let problem = Diagnostic::error(shown.clone(), "the file name is not valid UTF-8")
+                    .with_hint("rename the file");
+                self.entries
+                    .insert(WalkOrder(shown), Found::WalkProblem(problem));
+                continue;
+            };
+            if entry.file_type().is_symlink() {
+                let problem = Diagnostic::warning(rel.clone(), "symbolic link skipped")
+                    .with_hint("copy the file into the directory instead");
+                self.entries
+                    .insert(WalkOrder(rel), Found::WalkProblem(problem));
+                continue;
+            }
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            let is_source = name.ends_with(".md") || name == "site.toml" || name == "_part.toml";
+            let found = match sources.as_deref_mut().filter(|_| is_source) {
+                Some(sources) => match std::fs::read(entry.path()) {
+                    Ok(bytes) => {
+                        sources.push(SourceFile {
+                            path: rel.clone(),
+                            bytes,
+                        });
+                        Found::Source
+                    }
+                    Err(e) => Found::ReadProblem(
+                        Diagnostic::error(rel.clone(), format!("cannot read the file: {e}"))
+                            .with_hint("check its permissions"),
+                    ),
+                },
+                None => Found::Asset(entry.into_path()),
+            };
+            self.entries.insert(WalkOrder(rel), found);
         }
     }
-    Ok(content)
 }
 
 /// The files of the static directory: site path and where they are.
@@ -55,66 +251,148 @@ pub(crate) fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String>
             dir.display()
         ));
     }
-    let mut problems = Vec::new();
-    let found = files(dir, &mut problems);
-    match problems.first() {
+    let mut tree = Tree {
+        root: dir.to_path_buf(),
+        entries: BTreeMap::new(),
+    };
+    // In the static directory every file is copied as it is.
+    tree.walk(dir, true, None);
+    match tree.diagnostics().first() {
         Some(problem) => Err(format!(
             "{}: {}",
             dir.join(&problem.path).display(),
             problem.message
         )),
-        None => Ok(found),
+        None => Ok(tree.assets()),
     }
 }
 
-/// Every regular file below `dir`, sorted, as (relative `/` path, path).
-fn files(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
-    let mut found = Vec::new();
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name().to_str().unwrap_or("")));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let rel = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(dir).ok())
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                diagnostics.push(Diagnostic::error(rel, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            diagnostics.push(
-                Diagnostic::error(
-                    rel.display().to_string(),
-                    "the file name is not valid UTF-8",
-                )
-                .with_hint("rename the file"),
-            );
-            continue;
-        };
-        if entry.file_type().is_symlink() {
-            diagnostics.push(
-                Diagnostic::warning(rel, "symbolic link skipped")
-                    .with_hint("copy the file into the directory instead"),
-            );
-            continue;
-        }
-        found.push((rel, entry.into_path()));
-    }
-    found
+/// True for a relative path that reading skips: a hidden file or folder
+/// on the way, or an editor's backup or swap file.
+pub(crate) fn is_ignored(rel: &str) -> bool {
+    rel.split('/').any(is_hidden)
 }
 
 fn is_hidden(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Sources (path, text), assets and diagnostics as a full read sees them.
+    fn snapshot(
+        tree: &Tree,
+        sources: &BTreeMap<String, Vec<u8>>,
+    ) -> (Vec<(String, String)>, Vec<String>, Vec<String>) {
+        (
+            sources
+                .iter()
+                .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+                .collect(),
+            tree.assets().into_iter().map(|(rel, _)| rel).collect(),
+            tree.diagnostics().iter().map(|d| d.render("")).collect(),
+        )
+    }
+
+    fn apply(sources: &mut BTreeMap<String, Vec<u8>>, changes: Vec<Change>) {
+        for change in changes {
+            match change {
+                Change::Read(file) => {
+                    sources.insert(file.path, file.bytes);
+                }
+                Change::Gone(path) => {
+                    sources.remove(&path);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn walk_order_is_by_component() {
+        let mut paths = vec!["a-b/x.md", "a/x.md", "a/b/c.md", "a.md", "ab.md"];
+        paths.sort_by_key(|p| WalkOrder(p.to_string()));
+        assert_eq!(paths, ["a/b/c.md", "a/x.md", "a-b/x.md", "a.md", "ab.md"]);
+    }
+
+    #[test]
+    fn updating_the_changed_paths_gives_what_a_full_read_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("content");
+        write(&root, "01_A.md", "# A");
+        write(&root, "part/01_B.md", "# B");
+        write(&root, "part/img/b.png", "png");
+        write(&root, "site.toml", "title = \"T\"");
+        let (mut tree, read) = Tree::scan(&root).unwrap();
+        let mut sources: BTreeMap<String, Vec<u8>> =
+            read.into_iter().map(|s| (s.path, s.bytes)).collect();
+
+        // Each step: change the directory, tell the tree which paths the
+        // watcher would report, and compare with reading it all again.
+        type Step = (&'static str, fn(&Path), &'static [&'static str]);
+        let steps: [Step; 8] = [
+            ("edit", |r| write(r, "01_A.md", "# A again"), &["01_A.md"]),
+            ("create", |r| write(r, "02_C.md", "# C"), &["02_C.md"]),
+            (
+                "delete",
+                |r| std::fs::remove_file(r.join("01_A.md")).unwrap(),
+                &["01_A.md"],
+            ),
+            (
+                "rename a folder",
+                |r| std::fs::rename(r.join("part"), r.join("part-2")).unwrap(),
+                &["part", "part-2"],
+            ),
+            (
+                "new folder with files",
+                |r| {
+                    write(r, "new/x.md", "# X");
+                    write(r, "new/deeper/y.md", "# Y");
+                    write(r, "new/.hidden.md", "# hidden");
+                },
+                &["new"],
+            ),
+            (
+                "a symlink and a backup",
+                |r| {
+                    #[cfg(unix)]
+                    std::os::unix::fs::symlink(r.join("02_C.md"), r.join("link.md")).unwrap();
+                    write(r, "02_C.md~", "# backup");
+                },
+                &["link.md", "02_C.md~"],
+            ),
+            (
+                "delete a folder",
+                |r| std::fs::remove_dir_all(r.join("new")).unwrap(),
+                &["new/x.md", "new/deeper", "new"],
+            ),
+            ("everything", |r| write(r, "z.md", "# Z"), &[""]),
+        ];
+        for (what, change, reported) in steps {
+            change(&root);
+            let reported: Vec<String> = reported.iter().map(|s| s.to_string()).collect();
+            apply(&mut sources, tree.update(&reported));
+            let (fresh, read) = Tree::scan(&root).unwrap();
+            let fresh_sources: BTreeMap<String, Vec<u8>> =
+                read.into_iter().map(|s| (s.path, s.bytes)).collect();
+            assert_eq!(
+                snapshot(&tree, &sources),
+                snapshot(&fresh, &fresh_sources),
+                "after: {what}"
+            );
+        }
+        #[cfg(unix)]
+        assert!(
+            tree.diagnostics()
+                .iter()
+                .any(|d| d.path == "link.md" && d.message == "symbolic link skipped")
+        );
+    }
 }

@@ -82,6 +82,8 @@ impl Events {
         Events(reader)
     }
 
+    /// The next event but `search` (the search index written, which
+    /// follows every rebuild).
     fn next(&mut self) -> (String, String) {
         let (mut event, mut data) = (String::new(), String::new());
         loop {
@@ -96,6 +98,8 @@ impl Events {
             } else if let Some(text) = line.strip_prefix("data: ") {
                 data.push_str(text);
                 data.push('\n');
+            } else if line.is_empty() && event == "search" {
+                (event, data) = (String::new(), String::new());
             } else if line.is_empty() && !event.is_empty() {
                 return (event, data);
             }
@@ -181,4 +185,296 @@ fn serve_rebuilds_on_edits_shows_errors_and_recovers() {
     assert_eq!(events.next().0, "reload");
     assert!(get(port, "/01-first/").1.contains("Fixed."));
     drop(server);
+}
+
+impl Events {
+    /// The next event's name, or `None` when none comes within `wait`.
+    fn next_within(&mut self, wait: Duration) -> Option<String> {
+        self.0.get_ref().set_read_timeout(Some(wait)).unwrap();
+        let (mut event, mut line) = (String::new(), String::new());
+        let result = loop {
+            line.clear();
+            match self.0.read_line(&mut line) {
+                Ok(0) => panic!("the event stream ended"),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break None;
+                }
+                Err(e) => panic!("{e}"),
+            }
+            let line = line.trim_end();
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if line.is_empty() && !event.is_empty() {
+                break Some(event);
+            }
+        };
+        self.0
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        result
+    }
+
+    /// Every event until none comes for a while (a save may be several
+    /// rebuilds; the search index comes after the pages).
+    fn until_quiet(&mut self) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Some(event) = self.next_within(Duration::from_millis(1500)) {
+            seen.push(event);
+        }
+        seen
+    }
+}
+
+/// Every file and folder below `dir`, files with their bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (rel, bytes)
+        })
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let statics = tmp.path().join("static");
+    let served = tmp.path().join("public");
+    let fresh = tmp.path().join("fresh");
+    // Its own copy of the binary: a build elsewhere may replace the shared
+    // one while this test runs, and serve and build must be the same code.
+    let xtask = tmp.path().join("xtask");
+    std::fs::copy(env!("CARGO_BIN_EXE_xtask"), &xtask).unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../static"),
+        &statics,
+    );
+    let write = |rel: &str, text: &str| {
+        let path = content.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("site.toml", "title = \"Serve Test\"\n");
+    write(
+        "01_First.md",
+        "# First\n\nHello.\n\n[Second](./02_Second.md)\n",
+    );
+    write(
+        "02_Second.md",
+        "+++\ndescription = \"The second.\"\n+++\n# Second\n\nWorld.\n\n## Details\n\nMore.\n",
+    );
+    write("03_part/_part.toml", "title = \"A Part\"\n");
+    write(
+        "03_part/01_Inner.md",
+        "# Inner\n\nSee [first](../01_First.md) and [details](../02_Second.md#details).\n\n```json\n{\"a\": 1}\n```\n",
+    );
+    write("img/pic.png", "not really a png");
+
+    let mut child = Command::new(&xtask)
+        .args(["serve", "--port", "0", "--content"])
+        .arg(&content)
+        .arg("--static")
+        .arg(&statics)
+        .arg("--out")
+        .arg(&served)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let _server = Server { child, port };
+    let mut events = Events::open(port);
+
+    let check = |step: &str| {
+        let _ = std::fs::remove_dir_all(&fresh);
+        let built = Command::new(&xtask)
+            .arg("build")
+            .arg("--content")
+            .arg(&content)
+            .arg("--static")
+            .arg(&statics)
+            .arg("--out")
+            .arg(&fresh)
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "{step}: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let (served, fresh) = (tree(&served), tree(&fresh));
+        let differ: std::collections::BTreeSet<&String> = served
+            .keys()
+            .chain(fresh.keys())
+            .filter(|k| served.get(*k) != fresh.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "after {step}, these differ from a fresh build: {differ:?}"
+        );
+        assert!(
+            fresh.keys().any(|k| k.starts_with("search/")),
+            "{step}: an index"
+        );
+    };
+    check("the first build");
+
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        (
+            "an edit of a body",
+            Box::new(|| {
+                write(
+                    "01_First.md",
+                    "# First\n\nHello again.\n\n[Second](./02_Second.md)\n",
+                )
+            }),
+        ),
+        (
+            "a new title, shown on every page",
+            Box::new(|| {
+                write(
+                    "02_Second.md",
+                    "+++\ndescription = \"The second.\"\n+++\n# Second, Renamed\n\nWorld.\n\n## Details\n\nMore.\n",
+                )
+            }),
+        ),
+        (
+            "a new part with a lesson",
+            Box::new(|| {
+                write("04_more/_part.toml", "title = \"More\"\n");
+                write(
+                    "04_more/01_Extra.md",
+                    "# Extra\n\n[Inner](../03_part/01_Inner.md)\n",
+                );
+            }),
+        ),
+        (
+            "a folder renamed",
+            Box::new(|| std::fs::rename(content.join("04_more"), content.join("05_more")).unwrap()),
+        ),
+        (
+            "an alias added",
+            Box::new(|| {
+                write(
+                    "02_Second.md",
+                    "+++\ndescription = \"The second.\"\naliases = [\"old/second/\"]\n+++\n# Second, Renamed\n\nWorld.\n\n## Details\n\nMore.\n",
+                )
+            }),
+        ),
+        (
+            "the alias removed",
+            Box::new(|| {
+                write(
+                    "02_Second.md",
+                    "+++\ndescription = \"Now shorter.\"\n+++\n# Second, Renamed\n\nWorld.\n\n## Details\n\nMore.\n",
+                )
+            }),
+        ),
+        (
+            "a link removed, then its lesson deleted",
+            Box::new(|| {
+                write(
+                    "03_part/01_Inner.md",
+                    "# Inner\n\nSee [details](../02_Second.md#details).\n",
+                );
+                std::thread::sleep(Duration::from_millis(100));
+                std::fs::remove_file(content.join("01_First.md")).unwrap();
+            }),
+        ),
+        (
+            "assets and static files changed and added",
+            Box::new(|| {
+                write("img/pic.png", "still not a png");
+                write("img/new.png", "new");
+                let css = statics.join("css/site.css");
+                let mut text = std::fs::read_to_string(&css).unwrap();
+                text.push_str("\n/* edited */\n");
+                std::fs::write(css, text).unwrap();
+            }),
+        ),
+        (
+            "a save through a hidden file renamed over the lesson",
+            Box::new(|| {
+                write(
+                    ".02_Second.md.tmp",
+                    "# Second\n\nSaved by renaming.\n\n## Details\n",
+                );
+                std::fs::rename(
+                    content.join(".02_Second.md.tmp"),
+                    content.join("02_Second.md"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "a file written in two parts",
+            Box::new(|| {
+                use std::io::Write as _;
+                let mut file = std::fs::File::create(content.join("05_more/01_Extra.md")).unwrap();
+                file.write_all(b"# Extra\n\n[Inner](../03_pa").unwrap();
+                file.flush().unwrap();
+                std::thread::sleep(Duration::from_millis(200));
+                file.write_all(b"rt/01_Inner.md), rewritten\n").unwrap();
+            }),
+        ),
+    ];
+    for (step, edit) in steps {
+        edit();
+        let seen = events.until_quiet();
+        assert!(seen.contains(&"reload".to_string()), "{step}: {seen:?}");
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some("search"),
+            "{step}: {seen:?}"
+        );
+        check(step);
+    }
+
+    // A broken link: the problem is shown, the last good site stays.
+    let before = tree(&served);
+    write("02_Second.md", "# Second\n\n[Gone](./01_First.md)\n");
+    assert_eq!(events.until_quiet(), ["problem"]);
+    assert_eq!(tree(&served), before, "nothing written");
+    // Fixed, differently: everything catches up.
+    write("02_Second.md", "# Second\n\nFixed.\n\n## Details\n");
+    let seen = events.until_quiet();
+    assert!(seen.contains(&"reload".to_string()), "{seen:?}");
+    check("a fix after a problem");
 }

@@ -62,7 +62,7 @@ pub fn column_width(cluster: &str) -> usize {
 pub fn cells(body: &str) -> impl Iterator<Item = Cell<'_>> {
     let mut line = 0;
     let mut column = 0;
-    body.grapheme_indices(true).map(move |(offset, text)| {
+    clusters(body).map(move |(offset, text)| {
         let width = column_width(text);
         let cell = Cell {
             text,
@@ -78,6 +78,58 @@ pub fn cells(body: &str) -> impl Iterator<Item = Cell<'_>> {
             column += width;
         }
         cell
+    })
+}
+
+/// A character that forms a cluster of its own when a character of the
+/// same kind follows: ASCII (but CR, which joins a following LF) and box
+/// drawing. Nothing extends them, and a break always falls between two of
+/// them (UAX #29: only CR × LF, Extend, ZWJ, SpacingMark and Prepend rules
+/// join, and none of those characters is one of these).
+fn is_plain(c: char) -> bool {
+    (c.is_ascii() && c != '\r') || is_box_drawing(c)
+}
+
+/// `body`'s grapheme clusters with their byte offsets, the same as
+/// `grapheme_indices(true)`, but cheap for the plain text diagrams are made
+/// of: a plain character followed by another plain one is a cluster by
+/// itself; only stretches around other characters go through the full
+/// segmentation.
+fn clusters(body: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = 0;
+    let mut segment: Option<(usize, unicode_segmentation::GraphemeIndices<'_>)> = None;
+    std::iter::from_fn(move || {
+        loop {
+            if let Some((base, inner)) = &mut segment {
+                if let Some((offset, text)) = inner.next() {
+                    return Some((*base + offset, text));
+                }
+                segment = None;
+            }
+            let rest = &body[pos..];
+            let mut chars = rest.char_indices();
+            let (_, first) = chars.next()?;
+            let second = chars.next();
+            if is_plain(first) && second.is_none_or(|(_, c)| is_plain(c)) {
+                let start = pos;
+                pos += first.len_utf8();
+                return Some((start, &body[start..pos]));
+            }
+            // The stretch ends where two plain characters meet: a break is
+            // certain between them.
+            let mut end = rest.len();
+            let mut previous_plain = is_plain(first);
+            for (i, c) in rest.char_indices().skip(1) {
+                let plain = is_plain(c);
+                if plain && previous_plain {
+                    end = i;
+                    break;
+                }
+                previous_plain = plain;
+            }
+            segment = Some((pos, rest[..end].grapheme_indices(true)));
+            pos += end;
+        }
     })
 }
 
@@ -105,6 +157,40 @@ mod tests {
         ];
         for (text, width) in cases {
             assert_eq!(widths(text), vec![(text.to_string(), width)], "{text:?}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut for plain text splits exactly as full segmentation.
+        #[test]
+        fn clusters_match_full_segmentation(pieces in proptest::collection::vec(prop_oneof![
+            Just("a"), Just(" "), Just("─"), Just("│"), Just("┌"), Just("\n"), Just("\r"),
+            Just("\r\n"), Just("\t"), Just("👤"), Just("\u{fe0f}"), Just("\u{200d}"),
+            Just("💻"), Just("\u{301}"), Just("é"), Just("🇩"), Just("🇪"), Just("界"),
+            Just("\u{600}"), Just("\u{1f3fd}"), Just("ᄀ"), Just("ᅡ"), Just("\u{903}"),
+            Just("©"), Just("▶"), Just("█"),
+        ], 0..40)) {
+            let body: String = pieces.concat();
+            let fast: Vec<(usize, &str)> = clusters(&body).collect();
+            let full: Vec<(usize, &str)> = body.grapheme_indices(true).collect();
+            prop_assert_eq!(fast, full, "{:?}", body);
+        }
+    }
+
+    #[test]
+    fn prepend_and_cr_lf_are_kept_whole() {
+        for body in [
+            "a\u{600}b│",
+            "│\r\n─",
+            "x\u{600}\u{600}yz",
+            "ab\r\ncd",
+            "\u{600}a",
+        ] {
+            let fast: Vec<_> = clusters(body).collect();
+            let full: Vec<_> = body.grapheme_indices(true).collect();
+            assert_eq!(fast, full, "{body:?}");
         }
     }
 

@@ -21,6 +21,16 @@ pub struct SiteConfig {
     /// Prefix of "edit this page" links; the lesson's path is appended, e.g.
     /// `https://github.com/you/course/edit/main/content/`.
     pub edit_url: Option<String>,
+    /// The picture link previews show (Open Graph, Twitter cards): a site
+    /// path such as `img/social-card.png`, from `static/` or `content/`.
+    /// A PNG or JPEG of 1200×630 pixels suits every platform.
+    pub image: Option<String>,
+    /// What the picture shows, for readers who cannot see it; defaults to
+    /// the course's title.
+    pub image_alt: Option<String>,
+    /// Whether to make the whole-course page (`print/`), every lesson on
+    /// one page for printing. Unset: made for courses of at most 300 lessons.
+    pub print_page: Option<bool>,
 }
 
 impl Default for SiteConfig {
@@ -31,6 +41,9 @@ impl Default for SiteConfig {
             base_url: "/".to_string(),
             language: "en".to_string(),
             edit_url: None,
+            image: None,
+            image_alt: None,
+            print_page: None,
         }
     }
 }
@@ -38,7 +51,8 @@ impl Default for SiteConfig {
 /// The name of the settings file at the root of the content directory.
 pub const CONFIG_FILE: &str = "site.toml";
 
-const FIELDS: &str = "title, description, base_url, language, edit_url";
+const FIELDS: &str =
+    "title, description, base_url, language, edit_url, image, image_alt, print_page";
 
 impl SiteConfig {
     /// Parses `site.toml`; errors carry the position in the file.
@@ -61,6 +75,22 @@ impl SiteConfig {
             .with_hint(
                 "write e.g. `base_url = \"https://example.org/course/\"` or `\"/course/\"`",
             ));
+        }
+        if let Some(image) = &mut config.image {
+            let trimmed = image.trim_start_matches('/');
+            if trimmed.is_empty()
+                || trimmed.contains("://")
+                || trimmed.split('/').any(|s| s == "..")
+            {
+                let offset = source.find("image").unwrap_or(0);
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("`image = \"{image}\"` is not a path inside the site"),
+                )
+                .at(source, offset, 5)
+                .with_hint("name a file of `static/` or `content/`, e.g. `image = \"img/social-card.png\"`"));
+            }
+            *image = trimmed.to_string();
         }
         Ok(config)
     }

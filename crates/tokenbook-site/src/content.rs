@@ -50,7 +50,7 @@ pub struct Part {
 }
 
 /// Something a part holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Item {
     /// An index into [`Course::lessons`].
     Lesson(usize),
@@ -88,9 +88,23 @@ pub struct Course<'a> {
     pub lessons: Vec<Lesson<'a>>,
 }
 
+/// A source file as [`Course::assemble_entries`] takes it.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// Relative to the content directory, `/`-separated.
+    pub path: &'a str,
+    /// The decoded text.
+    pub text: &'a str,
+    /// For a lesson, its front matter and where its body starts when they
+    /// were split off already (and any problem reported then); `None`
+    /// splits them here.
+    pub split: Option<(FrontMatter, usize)>,
+}
+
 enum Node<'a> {
     Lesson {
-        source: &'a Source,
+        path: &'a str,
+        text: &'a str,
         stem: &'a str,
         front_matter: FrontMatter,
         body_offset: usize,
@@ -104,6 +118,20 @@ impl<'a> Course<'a> {
     /// Builds the tree from the decoded sources (markdown lessons and
     /// `_part.toml` files); problems are added to `diagnostics`.
     pub fn assemble(sources: &'a [Source], diagnostics: &mut Vec<Diagnostic>) -> Course<'a> {
+        let entries = sources.iter().map(|s| Entry {
+            path: &s.path,
+            text: &s.text,
+            split: None,
+        });
+        Course::assemble_entries(entries, diagnostics)
+    }
+
+    /// [`Course::assemble`] from borrowed sources, some of whose front
+    /// matter may be split off already.
+    pub fn assemble_entries(
+        sources: impl IntoIterator<Item = Entry<'a>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Course<'a> {
         // Folder -> its direct entries; part files by folder.
         let mut entries: BTreeMap<String, Vec<Node<'a>>> = BTreeMap::new();
         let mut part_files: HashMap<String, PartFile> = HashMap::new();
@@ -111,16 +139,16 @@ impl<'a> Course<'a> {
         for source in sources {
             let (dir, name) = match source.path.rfind('/') {
                 Some(i) => (&source.path[..=i], &source.path[i + 1..]),
-                None => ("", source.path.as_str()),
+                None => ("", source.path),
             };
             if name == PART_FILE {
-                match toml::from_str::<PartFile>(&source.text) {
+                match toml::from_str::<PartFile>(source.text) {
                     Ok(part) => {
                         part_files.insert(dir.to_string(), part);
                     }
                     Err(e) => diagnostics.push(toml_error(
-                        &source.path,
-                        &source.text,
+                        source.path,
+                        source.text,
                         0,
                         &e,
                         "title, description, order, slug",
@@ -131,20 +159,17 @@ impl<'a> Course<'a> {
             let Some(stem) = name.strip_suffix(".md") else {
                 continue;
             };
-            let (front_matter, body_offset) = match front_matter::split(&source.path, &source.text)
-            {
-                Ok(split) => (split.front_matter, split.body_offset),
-                Err(d) => {
-                    diagnostics.push(d);
-                    (FrontMatter::default(), 0)
-                }
+            let (front_matter, body_offset) = match source.split {
+                Some(split) => split,
+                None => split_front_matter(source.path, source.text, diagnostics),
             };
             add_dirs(&mut entries, dir);
             entries
                 .entry(dir.to_string())
                 .or_default()
                 .push(Node::Lesson {
-                    source,
+                    path: source.path,
+                    text: source.text,
                     stem,
                     front_matter,
                     body_offset,
@@ -190,7 +215,8 @@ impl<'a> Course<'a> {
         for node in nodes {
             match node {
                 Node::Lesson {
-                    source,
+                    path,
+                    text,
                     stem,
                     front_matter,
                     body_offset,
@@ -206,9 +232,9 @@ impl<'a> Course<'a> {
                         .items
                         .push(Item::Lesson(self.lessons.len()));
                     self.lessons.push(Lesson {
-                        path: &source.path,
-                        source: &source.text,
-                        body: &source.text[body_offset..],
+                        path,
+                        source: text,
+                        body: &text[body_offset..],
                         body_offset,
                         front_matter,
                         url,
@@ -249,6 +275,22 @@ impl<'a> Course<'a> {
         }
         chain.reverse();
         chain
+    }
+}
+
+/// A lesson's front matter and where its body starts; on a problem (which
+/// is reported) no front matter and the whole file as the body.
+pub fn split_front_matter(
+    path: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (FrontMatter, usize) {
+    match front_matter::split(path, text) {
+        Ok(split) => (split.front_matter, split.body_offset),
+        Err(d) => {
+            diagnostics.push(d);
+            (FrontMatter::default(), 0)
+        }
     }
 }
 

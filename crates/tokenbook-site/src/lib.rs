@@ -5,7 +5,10 @@
 //! orders them into a [`content::Course`], checks and rewrites links,
 //! renders pages in parallel and returns a [`Build`]: the output files and
 //! the [`Diagnostic`]s. It does no I/O; `xtask` reads the content directory
-//! and writes the output.
+//! and writes the output. [`build_with`] is the same build for `serve`: it
+//! reuses what a [`Cache`] kept from earlier builds, returns only the files
+//! that differ from those already written, and can leave the search index
+//! to be built later.
 
 pub mod beginner_check;
 pub mod cache;
@@ -21,9 +24,13 @@ pub mod links;
 pub mod markdown;
 mod pages;
 pub mod playground;
+mod prepare;
+pub mod print;
+pub mod search;
 pub mod slug;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -31,9 +38,11 @@ pub use cache::Cache;
 pub use config::SiteConfig;
 pub use diagnostic::{Diagnostic, Severity};
 
-use content::{Course, Source};
+use cache::LessonOut;
+use content::Course;
 use links::LinkIndex;
 use pages::SiteView;
+use prepare::Prepared;
 
 /// A file of the content directory that the builder reads: a lesson
 /// (`.md`), `site.toml` or a `_part.toml`.
@@ -72,8 +81,15 @@ pub struct OutputFile {
 /// The result of a build: files to write and problems to report.
 #[derive(Debug, Clone, Default)]
 pub struct Build {
-    /// Generated pages, sitemap and redirects.
+    /// Generated pages, sitemap, redirects and search index: from
+    /// [`build`] and [`build_cached`] all of them; from [`build_with`] only
+    /// those not already written (see [`Reuse::written`]), and no search
+    /// index when it is deferred.
     pub files: Vec<OutputFile>,
+    /// Every generated file's path and fingerprint (a deferred search index
+    /// aside), in the order a full build lists the files: the same
+    /// fingerprint from this version of tokenbook means the same bytes.
+    pub outputs: Vec<(String, u64)>,
     /// Every problem found, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
     /// How many lessons the course has.
@@ -81,6 +97,9 @@ pub struct Build {
     /// True when a page embeds the token playground, which needs its
     /// WebAssembly module in the output.
     pub uses_playground: bool,
+    /// The search index, to be built with [`SearchJob::run`], when
+    /// [`Reuse::defer_search`] asked for it to be left out.
+    pub search: Option<SearchJob>,
 }
 
 impl Build {
@@ -104,6 +123,81 @@ impl Build {
             .filter(|f| f.path.ends_with(".html"))
             .count()
     }
+
+    /// [`Build::outputs`] by path: what to pass as [`Reuse::written`] once
+    /// they are written.
+    pub fn written(&self) -> HashMap<String, u64> {
+        self.outputs.iter().cloned().collect()
+    }
+
+    /// The files of `written` that this build no longer generates.
+    pub fn gone(&self, written: &HashMap<String, u64>) -> Vec<String> {
+        let current: HashSet<&str> = self.outputs.iter().map(|(p, _)| p.as_str()).collect();
+        written
+            .keys()
+            .filter(|p| !current.contains(p.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
+/// What [`build_with`] may reuse, and what it may leave out.
+#[derive(Clone, Copy)]
+pub struct Reuse<'a> {
+    /// Results of earlier builds.
+    pub cache: &'a Cache,
+    /// Fingerprints (from [`Build::outputs`]) of the files already in the
+    /// output: a file whose fingerprint is unchanged is left out of
+    /// [`Build::files`], so it is neither copied nor compared.
+    pub written: Option<&'a HashMap<String, u64>>,
+    /// Leave the search index out of the files and return what builds it
+    /// in [`Build::search`], to be built later.
+    pub defer_search: bool,
+}
+
+/// The search index of a build with everything it is made from, owned, so
+/// it can be built later or on another thread.
+#[derive(Debug, Clone)]
+pub struct SearchJob {
+    key: u64,
+    /// Per lesson: its title and its page's path.
+    lessons: Vec<(String, String)>,
+    /// Per lesson: its source, which holds its search sections.
+    sources: Vec<Option<Arc<Prepared>>>,
+}
+
+impl SearchJob {
+    /// Two jobs with the same key make the same files.
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// The index files, as [`search::index`] makes them for the course.
+    pub fn run(&self) -> Vec<OutputFile> {
+        let lessons: Vec<(&str, String)> = self
+            .lessons
+            .iter()
+            .map(|(title, url)| (title.as_str(), url.clone()))
+            .collect();
+        let docs: Vec<(usize, search::Section)> = self
+            .sources
+            .iter()
+            .enumerate()
+            .flat_map(|(i, source)| {
+                source
+                    .iter()
+                    .filter_map(|s| s.lesson.as_ref())
+                    .flat_map(|l| l.sections.iter().cloned())
+                    .map(move |s| (i, s))
+            })
+            .collect();
+        search::build_index(&lessons, &docs)
+    }
+
+    /// The fingerprint of one of its files.
+    fn fingerprint(&self, path: &str) -> u64 {
+        cache::key_of(&(self.key, path))
+    }
 }
 
 /// Builds the site. Never panics on content: every problem becomes a
@@ -116,85 +210,107 @@ pub fn build(input: &SiteInput) -> Build {
 /// [`build`], reusing what `cache` kept from earlier builds of the same
 /// content; the result is the same as without it.
 pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
+    build_with(
+        input,
+        Reuse {
+            cache,
+            written: None,
+            defer_search: false,
+        },
+    )
+}
+
+/// [`build_cached`], leaving out what `reuse` says is written already or
+/// is to be built later. An edit costs about what it touched: unchanged
+/// sources are not decoded or parsed again, an unchanged lesson is one
+/// cache lookup, and an unchanged output file is not copied.
+pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
+    let cache = reuse.cache;
     cache.begin();
     let mut diagnostics = Vec::new();
+    let mut prepared: Vec<Arc<Prepared>> = input
+        .sources
+        .par_iter()
+        .map(|file| cache.prepared(file))
+        .collect();
+    prepared.sort_by(|a, b| a.path.cmp(&b.path));
     let mut config = SiteConfig::default();
-    let mut sources = Vec::with_capacity(input.sources.len());
-    for file in &input.sources {
-        let text = decode(file, &mut diagnostics);
-        if file.path == config::CONFIG_FILE {
-            match SiteConfig::parse(&text) {
-                Ok(parsed) => config = parsed,
-                Err(d) => diagnostics.push(d),
-            }
-        } else {
-            sources.push(Source {
-                path: file.path.clone(),
-                text,
-            });
+    for source in &prepared {
+        diagnostics.extend(source.diagnostics.iter().cloned());
+        if source.path == config::CONFIG_FILE
+            && let Some(parsed) = &source.config
+        {
+            config = parsed.clone();
         }
     }
-    sources.sort_by(|a, b| a.path.cmp(&b.path));
-    // Each source is hashed once; every cache key that depends on its text
-    // uses this hash.
-    let source_hashes: HashMap<&str, u64> = sources
-        .par_iter()
-        .map(|s| (s.path.as_str(), cache::key_of(&s.text)))
-        .collect();
 
-    let mojibake: Vec<Vec<Diagnostic>> = sources
-        .par_iter()
-        .filter(|s| s.path.ends_with(".md"))
-        .map(|s| {
-            cache.scan(
-                cache::key_of(&(&s.path, source_hashes[s.path.as_str()])),
-                || {
-                    let mut found = encoding::check(&s.path, &s.text);
-                    found.extend(credentials::check(&s.path, &s.text));
-                    found
-                },
-            )
-        })
-        .collect();
-    diagnostics.extend(mojibake.into_iter().flatten());
-
-    let course = Course::assemble(&sources, &mut diagnostics);
-    let parsed: Vec<markdown::Outline> = course
+    let course = Course::assemble_entries(
+        prepared
+            .iter()
+            .filter(|p| p.path != config::CONFIG_FILE)
+            .map(|p| content::Entry {
+                path: &p.path,
+                text: &p.text,
+                split: p
+                    .lesson
+                    .as_ref()
+                    .map(|l| (l.front_matter.clone(), l.body_offset)),
+            }),
+        &mut diagnostics,
+    );
+    let by_path: HashMap<&str, &Arc<Prepared>> =
+        prepared.iter().map(|p| (p.path.as_str(), p)).collect();
+    // Per lesson, in reading order: its source and what it yielded (every
+    // lesson is a prepared `.md` file, so the fallbacks are never used).
+    let lesson_sources: Vec<Option<&Arc<Prepared>>> = course
         .lessons
-        .par_iter()
-        .map(|l| {
-            cache.outline(
-                cache::key_of(&(source_hashes[l.path], l.body_offset)),
-                || markdown::parse(l.body, l.body_offset).outline(),
-            )
-        })
+        .iter()
+        .map(|l| by_path.get(l.path).copied())
         .collect();
+    let no_outline = markdown::Outline::default();
+    let lesson_parts = |i: usize| lesson_sources[i].and_then(|s| s.lesson.as_ref());
+    let outline = |i: usize| lesson_parts(i).map_or(&no_outline, |p| &p.outline);
+    let source_hash = |i: usize| lesson_sources[i].map_or(0, |s| s.hash);
+
     let titles: Vec<String> = course
         .lessons
         .iter()
-        .zip(&parsed)
-        .map(|(l, p)| {
+        .enumerate()
+        .map(|(i, l)| {
             l.front_matter
                 .title
                 .clone()
-                .or_else(|| p.title.clone())
+                .or_else(|| outline(i).title.clone())
                 .unwrap_or_else(|| slug::title_from_name(l.stem))
         })
         .collect();
     let descriptions: Vec<String> = course
         .lessons
         .iter()
-        .zip(&parsed)
-        .map(|(l, p)| {
+        .enumerate()
+        .map(|(i, l)| {
             l.front_matter
                 .description
                 .clone()
-                .or_else(|| p.summary.clone())
+                .or_else(|| outline(i).summary.clone())
                 .unwrap_or_default()
         })
         .collect();
+    // A contents page lists the descriptions of the lessons below it.
+    let contents_keys: Vec<u64> = (0..course.parts.len())
+        .map(|p| {
+            let mut below = Vec::new();
+            lessons_below(&course, p, &mut below);
+            cache::key_of(&below.iter().map(|&i| &descriptions[i]).collect::<Vec<_>>())
+        })
+        .collect();
 
-    let outputs = claim_outputs(&course, input, &mut diagnostics);
+    let print_page = !course.lessons.is_empty()
+        && config
+            .print_page
+            .unwrap_or(course.lessons.len() <= print::AUTO_LIMIT);
+    let outputs = claim_outputs(&course, input, print_page, &mut diagnostics);
+    check_preview_image(&config, input, &outputs, &mut diagnostics);
     let index = LinkIndex {
         lessons: course
             .lessons
@@ -204,9 +320,9 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
             .collect(),
         urls: course.lessons.iter().map(|l| l.url.as_str()).collect(),
         titles: titles.iter().map(String::as_str).collect(),
-        anchors: parsed
-            .iter()
-            .map(|p| p.headings.iter().map(|h| h.id.as_str()).collect())
+        anchors: (0..course.lessons.len())
+            .into_par_iter()
+            .map(|i| outline(i).headings.iter().map(|h| h.id.as_str()).collect())
             .collect(),
         parts: course
             .parts
@@ -216,158 +332,306 @@ pub fn build_cached(input: &SiteInput, cache: &Cache) -> Build {
         assets: input.assets.iter().map(String::as_str).collect(),
         outputs,
     };
+    // Everything a link may resolve against: lessons (paths, URLs, titles,
+    // heading ids), parts, and every output path.
+    let link_shape = cache::key_of(&(
+        course
+            .lessons
+            .iter()
+            .map(|l| (l.path, &l.url, &l.front_matter.aliases))
+            .collect::<Vec<_>>(),
+        &titles,
+        (0..course.lessons.len())
+            .map(|i| lesson_parts(i).map_or(0, |p| p.anchors))
+            .collect::<Vec<_>>(),
+        course
+            .parts
+            .iter()
+            .map(|p| (&p.dir, &p.url))
+            .collect::<Vec<_>>(),
+        &input.assets,
+        &input.static_files,
+        print_page,
+    ));
+    // What every page shows of the course around it (sidebar, pager,
+    // breadcrumbs, links to the whole-course page): titles, addresses, the
+    // parts and the settings. A page's own description comes from its
+    // source.
+    let site_shape = cache::key_of(&(
+        &titles,
+        course
+            .lessons
+            .iter()
+            .map(|l| (l.path, &l.url, l.part))
+            .collect::<Vec<_>>(),
+        course
+            .parts
+            .iter()
+            .map(|p| (&p.dir, &p.title, &p.url, &p.description, p.parent, &p.items))
+            .collect::<Vec<_>>(),
+        &config,
+        print_page,
+    ));
     let view = SiteView {
         config: &config,
         course: &course,
         titles: titles.clone(),
         descriptions,
+        print_page,
     };
 
     let kit = playground::LazyKit::new(input.now);
-    // What every lesson page shows of the others (sidebar, pager): their
-    // titles and addresses. A page's own description comes from its source.
-    let site_shape = cache::key_of(&(
-        &titles,
-        course.lessons.iter().map(|l| &l.url).collect::<Vec<_>>(),
+    let chapter_keys: HashMap<&str, String> = if print_page {
         course
-            .parts
+            .lessons
             .iter()
-            .map(|p| (&p.title, &p.url, &p.description))
-            .collect::<Vec<_>>(),
-        &config,
-    ));
-    let lesson_pages: Vec<(OutputFile, Vec<Diagnostic>, bool)> = course
+            .map(|l| (l.url.as_str(), print::chapter_key(&l.url)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let lesson_pages: Vec<Arc<LessonOut>> = course
         .lessons
         .par_iter()
         .enumerate()
         .map(|(i, lesson)| {
-            let mut found = Vec::new();
-            let targets = links::resolve_all(
-                &index,
-                i,
-                lesson.path,
-                lesson.source,
-                &parsed[i].links,
-                &mut found,
-            );
-            let context = markdown::RenderContext {
-                page_url: &lesson.url,
-                playground: &kit,
-                cache: Some(cache),
-            };
-            let mut sorted_targets: Vec<_> = targets.iter().collect();
-            sorted_targets.sort_by_key(|(offset, _)| **offset);
+            // Equal keys, equal page: the page follows from the source, the
+            // URL, what links resolve against and the course's shape.
             let key = cache::key_of(&(
+                source_hash(i),
                 lesson.path,
-                source_hashes[lesson.path],
                 &lesson.url,
-                &sorted_targets,
+                link_shape,
+                site_shape,
                 input.now,
             ));
-            let rendered = cache.body(key, || {
-                let events = markdown::parse(lesson.body, lesson.body_offset);
-                markdown::render(&events, lesson.path, lesson.source, &targets, &context)
-            });
-            found.extend(rendered.diagnostics);
-            let has_playground = rendered.playgrounds > 0;
-            // The page around the body: the same when the body and the
-            // course's shape are.
-            let html = cache.page(cache::key_of(&(key, site_shape, lesson.path)), || {
-                view.lesson_page(
+            cache.lesson(key, || {
+                let mut found = Vec::new();
+                let targets = links::resolve_all(
+                    &index,
                     i,
-                    rendered.title_html.as_deref(),
-                    &rendered.html,
-                    &parsed[i].headings,
-                    has_playground,
-                )
-                .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found))
-            });
-            (
-                OutputFile {
-                    path: format!("{}index.html", lesson.url),
-                    contents: html.into_bytes(),
-                },
-                found,
-                has_playground,
-            )
+                    lesson.path,
+                    lesson.source,
+                    &outline(i).links,
+                    &mut found,
+                );
+                let context = markdown::RenderContext {
+                    page_url: &lesson.url,
+                    playground: &kit,
+                    cache: Some(cache),
+                };
+                let mut sorted_targets: Vec<_> = targets.iter().collect();
+                sorted_targets.sort_by_key(|(offset, _)| **offset);
+                let body_key = cache::key_of(&(
+                    lesson.path,
+                    source_hash(i),
+                    &lesson.url,
+                    &sorted_targets,
+                    input.now,
+                ));
+                let rendered = cache.body(body_key, || {
+                    let events = markdown::parse(lesson.body, lesson.body_offset);
+                    markdown::render(&events, lesson.path, lesson.source, &targets, &context)
+                });
+                found.extend(rendered.diagnostics.iter().cloned());
+                let playground = rendered.playgrounds > 0;
+                // The page around the body: the same when the body and the
+                // course's shape are.
+                let page_key = cache::key_of(&(body_key, site_shape, lesson.path));
+                let page = cache.page(page_key, || {
+                    view.lesson_page(
+                        i,
+                        rendered.title_html.as_deref(),
+                        &rendered.html,
+                        &outline(i).headings,
+                        playground,
+                    )
+                    .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found))
+                });
+                // The lesson as a chapter of the whole-course page.
+                let chapter = print_page.then(|| {
+                    let key = &chapter_keys[lesson.url.as_str()];
+                    let title_html = match rendered.title_html.as_deref() {
+                        Some(title) => title.to_string(),
+                        None => format!("<h1>{}</h1>", html::escape(&view.titles[i])),
+                    };
+                    (
+                        key.clone(),
+                        print::chapter(&title_html, &lesson.url, key, &chapter_keys),
+                        print::chapter(&rendered.html, &lesson.url, key, &chapter_keys),
+                    )
+                });
+                LessonOut {
+                    body_key,
+                    page_key,
+                    page,
+                    diagnostics: found,
+                    playground,
+                    chapter,
+                }
+            })
         })
         .collect();
 
-    let mut files = Vec::with_capacity(lesson_pages.len() + course.parts.len() + 3);
+    let mut out = Emitter {
+        written: reuse.written,
+        files: Vec::new(),
+        outputs: Vec::with_capacity(lesson_pages.len() + course.parts.len() + 4),
+    };
     let mut uses_playground = false;
-    for (file, found, has_playground) in lesson_pages {
-        files.push(file);
-        diagnostics.extend(found);
-        uses_playground |= has_playground;
+    for page in &lesson_pages {
+        diagnostics.extend(page.diagnostics.iter().cloned());
+        uses_playground |= page.playground;
+    }
+    let print_key = cache::key_of(&(
+        "print",
+        site_shape,
+        lesson_pages.iter().map(|p| p.body_key).collect::<Vec<_>>(),
+        uses_playground,
+    ));
+    let print_html = print_page.then(|| {
+        cache.page(print_key, || {
+            let chapters: Vec<pages::Chapter> = lesson_pages
+                .iter()
+                .filter_map(|p| p.chapter.clone())
+                .map(|(key, title_html, body)| pages::Chapter {
+                    key,
+                    title_html,
+                    body,
+                })
+                .collect();
+            view.course_page(&chapters, uses_playground)
+                .unwrap_or_else(|e| template_failure(print::PRINT_URL, &e, &mut diagnostics))
+        })
+    });
+    for (lesson, page) in course.lessons.iter().zip(lesson_pages) {
+        let path = format!("{}index.html", lesson.url);
+        match Arc::try_unwrap(page) {
+            Ok(page) => out.emit(path, page.page_key, page.page),
+            Err(page) => out.emit(path, page.page_key, Arc::clone(&page.page)),
+        }
+    }
+    if let Some(html) = print_html {
+        out.emit(format!("{}index.html", print::PRINT_URL), print_key, html);
     }
     for (p, part) in course.parts.iter().enumerate() {
-        let html = view
-            .contents_page(p)
-            .unwrap_or_else(|e| template_failure(&part.dir, &e, &mut diagnostics));
-        files.push(OutputFile {
-            path: format!("{}index.html", part.url),
-            contents: html.into_bytes(),
+        let key = cache::key_of(&("contents", p, site_shape, contents_keys[p]));
+        let html = cache.page(key, || {
+            view.contents_page(p)
+                .unwrap_or_else(|e| template_failure(&part.dir, &e, &mut diagnostics))
         });
+        out.emit(format!("{}index.html", part.url), key, html);
     }
     for (i, lesson) in course.lessons.iter().enumerate() {
         for alias in &lesson.front_matter.aliases {
             let dir = alias_dir(alias);
-            let html = view
-                .redirect_page(i, &dir)
-                .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut diagnostics));
-            files.push(OutputFile {
-                path: format!("{dir}index.html"),
-                contents: html.into_bytes(),
+            let key = cache::key_of(&("redirect", &dir, &config, &titles[i], &lesson.url));
+            let html = cache.page(key, || {
+                view.redirect_page(i, &dir)
+                    .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut diagnostics))
             });
+            out.emit(format!("{dir}index.html"), key, html);
         }
     }
-    let not_found = view
-        .not_found_page()
-        .unwrap_or_else(|e| template_failure("404", &e, &mut diagnostics));
-    files.push(OutputFile {
-        path: "404.html".into(),
-        contents: not_found.into_bytes(),
+    let key = cache::key_of(&("404", site_shape));
+    let not_found = cache.page(key, || {
+        view.not_found_page()
+            .unwrap_or_else(|e| template_failure("404", &e, &mut diagnostics))
     });
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        contents: view.sitemap().into_bytes(),
-    });
+    out.emit("404.html".into(), key, not_found);
+    let key = cache::key_of(&(
+        "sitemap",
+        &config,
+        course.parts.iter().map(|p| &p.url).collect::<Vec<_>>(),
+        course.lessons.iter().map(|l| &l.url).collect::<Vec<_>>(),
+    ));
+    out.emit(
+        "sitemap.xml".into(),
+        key,
+        cache.page(key, || view.sitemap()),
+    );
+
+    // The search index: each lesson's sections come with its source; only
+    // putting them together is done for the whole course.
+    let job = SearchJob {
+        key: cache::key_of(&(
+            "search",
+            &titles,
+            course.lessons.iter().map(|l| &l.url).collect::<Vec<_>>(),
+            (0..course.lessons.len())
+                .map(source_hash)
+                .collect::<Vec<_>>(),
+        )),
+        lessons: titles
+            .iter()
+            .zip(&course.lessons)
+            .map(|(title, l)| (title.clone(), format!("{}index.html", l.url)))
+            .collect(),
+        sources: lesson_sources.iter().map(|s| s.cloned()).collect(),
+    };
+    let search = if reuse.defer_search {
+        Some(job)
+    } else {
+        let files = cache.search(job.key, || job.run());
+        let files = Arc::try_unwrap(files).unwrap_or_else(|kept| kept.as_ref().clone());
+        for file in files {
+            out.emit_bytes(job.fingerprint(&file.path), file);
+        }
+        None
+    };
 
     diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
     });
     diagnostics.dedup();
     Build {
-        files,
+        files: out.files,
+        outputs: out.outputs,
         diagnostics,
         lessons: course.lessons.len(),
         uses_playground,
+        search,
     }
 }
 
-/// UTF-8 text of a source without its byte-order mark; invalid bytes are
-/// reported at their position and replaced, so the rest still builds.
-fn decode(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let bytes = file
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&file.bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let bad = &bytes[e.valid_up_to()..bytes.len().min(e.valid_up_to() + 4)];
-            let shown: Vec<String> = bad
-                .iter()
-                .take(e.error_len().unwrap_or(bad.len()).max(1))
-                .map(|b| format!("0x{b:02X}"))
-                .collect();
-            diagnostics.push(
-                Diagnostic::error(&file.path, format!("the file is not valid UTF-8: byte {} cannot start or continue a character", shown.join(" ")))
-                    .at(&lossy, e.valid_up_to(), 1)
-                    .with_hint("save the file as UTF-8 in your editor; text pasted from a Windows program is often Windows-1252"),
-            );
-            lossy
+/// The lessons in part `p` and the parts below it.
+fn lessons_below(course: &Course<'_>, p: usize, out: &mut Vec<usize>) {
+    for item in &course.parts[p].items {
+        match *item {
+            content::Item::Lesson(i) => out.push(i),
+            content::Item::Part(sub) => lessons_below(course, sub, out),
+        }
+    }
+}
+
+/// Collects output files, leaving out those already written.
+struct Emitter<'a> {
+    written: Option<&'a HashMap<String, u64>>,
+    files: Vec<OutputFile>,
+    outputs: Vec<(String, u64)>,
+}
+
+impl Emitter<'_> {
+    fn is_written(&self, path: &str, fingerprint: u64) -> bool {
+        self.written
+            .is_some_and(|w| w.get(path) == Some(&fingerprint))
+    }
+
+    /// A page (copied out of the cache only when it is to be written).
+    fn emit(&mut self, path: String, fingerprint: u64, contents: Arc<String>) {
+        if !self.is_written(&path, fingerprint) {
+            self.files.push(OutputFile {
+                path: path.clone(),
+                contents: Arc::unwrap_or_clone(contents).into_bytes(),
+            });
+        }
+        self.outputs.push((path, fingerprint));
+    }
+
+    fn emit_bytes(&mut self, fingerprint: u64, file: OutputFile) {
+        self.outputs.push((file.path.clone(), fingerprint));
+        if !self.is_written(&file.path, fingerprint) {
+            self.files.push(file);
         }
     }
 }
@@ -388,6 +652,7 @@ fn alias_dir(alias: &str) -> String {
 fn claim_outputs(
     course: &Course<'_>,
     input: &SiteInput,
+    print_page: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> HashSet<String> {
     let mut owners: HashMap<String, String> = HashMap::new();
@@ -401,7 +666,11 @@ fn claim_outputs(
     for file in input.static_files.iter().chain(&input.assets) {
         claim(file.clone(), &format!("the file `{file}`"), &mut |_| {});
     }
-    for fixed in ["index.html", "404.html", "sitemap.xml"] {
+    let print_path = format!("{}index.html", print::PRINT_URL);
+    let fixed_paths = ["index.html", "404.html", "sitemap.xml"]
+        .into_iter()
+        .chain(print_page.then_some(print_path.as_str()));
+    for fixed in fixed_paths {
         claim(fixed.to_string(), "the site itself", &mut |first| {
             diagnostics.push(
                 Diagnostic::error(
@@ -466,6 +735,34 @@ fn claim_outputs(
         }
     }
     owners.into_keys().collect()
+}
+
+/// `image` in `site.toml` must name a file the site publishes.
+fn check_preview_image(
+    config: &SiteConfig,
+    input: &SiteInput,
+    outputs: &HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(image) = &config.image else { return };
+    if outputs.contains(image) {
+        return;
+    }
+    let toml = input
+        .sources
+        .iter()
+        .find(|f| f.path == config::CONFIG_FILE)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default();
+    let at = toml.find(image.as_str()).unwrap_or(0);
+    diagnostics.push(
+        Diagnostic::error(
+            config::CONFIG_FILE,
+            format!("`image` names `{image}`, which is neither in the static directory nor in the content directory"),
+        )
+        .at(&toml, at, image.len().max(1))
+        .with_hint("add the picture (1200×630 PNG or JPEG suits link previews) or fix the path"),
+    );
 }
 
 fn template_failure(

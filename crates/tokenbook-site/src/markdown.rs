@@ -266,15 +266,26 @@ pub fn render(
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut i = 0;
     let mut open_headings: Vec<(u8, &Heading, usize)> = Vec::new();
+    // The level of the last heading: a playground's own title goes one below.
+    let mut section_level = 1u8;
+    let mut in_table_head = false;
     let mut title_events: Option<std::ops::Range<usize>> = None;
     while i < events.len() {
         let (event, range) = &events[i];
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 if let Some(heading) = headings.get(&range.start) {
+                    section_level = heading.level;
                     open_headings.push((heading.level, heading, out.len()));
+                    // The heading and its # link side by side in a wrapper,
+                    // so the link stays out of the heading's accessible name.
                     out.push(Event::Html(
-                        format!("<h{} id=\"{}\">", heading.level, escape(&heading.id)).into(),
+                        format!(
+                            "<div class=\"heading\"><h{} id=\"{}\">",
+                            heading.level,
+                            escape(&heading.id)
+                        )
+                        .into(),
                     ));
                 } else {
                     out.push(event.clone());
@@ -284,7 +295,7 @@ pub fn render(
                 Some((level, heading, start)) => {
                     out.push(Event::Html(
                         format!(
-                            "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to the section {text}\">#</a></h{level}>\n",
+                            "</h{level}><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to the section {text}\">#</a></div>\n",
                             id = escape(&heading.id),
                             text = escape(&heading.text),
                         )
@@ -363,7 +374,13 @@ pub fn render(
                 };
                 let html = if parse_info(info).0 == "playground" {
                     playgrounds += 1;
-                    block.render_playground(context, playgrounds, path, source, &mut diagnostics)
+                    block.render_playground(
+                        context,
+                        (playgrounds, section_level + 1),
+                        path,
+                        source,
+                        &mut diagnostics,
+                    )
                 } else {
                     block.render(context, path, source, &mut diagnostics)
                 };
@@ -380,6 +397,24 @@ pub fn render(
             Event::End(TagEnd::Table) => {
                 out.push(event.clone());
                 out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            // An empty header cell (the corner of a comparison table) heads
+            // nothing: a plain cell, so screen readers announce no blank header.
+            Event::Start(Tag::TableCell)
+                if in_table_head
+                    && matches!(events.get(i + 1), Some((Event::End(TagEnd::TableCell), _))) =>
+            {
+                out.push(Event::Html(CowStr::Borrowed("<td></td>")));
+                i += 2;
+                continue;
+            }
+            Event::Start(Tag::TableHead) => {
+                in_table_head = true;
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_table_head = false;
+                out.push(event.clone());
             }
             _ => out.push(event.clone()),
         }
@@ -469,7 +504,7 @@ impl CodeBlock<'_> {
     fn render_playground(
         &self,
         context: &RenderContext<'_>,
-        n: usize,
+        (n, heading_level): (usize, u8),
         path: &str,
         source: &str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -487,7 +522,7 @@ impl CodeBlock<'_> {
                 )
             })
             .and_then(|kit| {
-                kit.render(sample, step, context.page_url, n)
+                kit.render(sample, step, context.page_url, n, heading_level)
                     .map_err(|message| {
                         let hint = format!(
                             "samples: {}; steps: {}",
@@ -623,6 +658,44 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_header_cell_is_a_plain_cell_and_playground_titles_follow_the_section() {
+        let src = "## Compare\n\n|   | App | User |\n|---|-----|------|\n| sub | client | person |\n\n```playground\n```\n";
+        let r = render(
+            &parse(src, 0),
+            "a.md",
+            src,
+            &HashMap::new(),
+            &test_context(),
+        );
+        assert!(
+            r.html
+                .contains("<thead><tr><td></td><th>App</th><th>User</th></tr></thead>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<td>sub</td>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<div class=\"heading\"><h3 id=\"playground-title\">"),
+            "{}",
+            r.html
+        );
+        let top = "```playground\n```\n";
+        let r = render(
+            &parse(top, 0),
+            "a.md",
+            top,
+            &HashMap::new(),
+            &test_context(),
+        );
+        assert!(
+            r.html.contains("<h2 id=\"playground-title\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
     fn links_are_collected_with_file_offsets() {
         let p = parse("Go [on](./03_The_Flow.md#x).\n", 10);
         assert_eq!(
@@ -651,7 +724,7 @@ mod tests {
         let r = render(&p, "a.md", src, &targets, &test_context());
         assert!(
             r.html
-                .contains("<h2 id=\"a-b\">A <em>b</em><a class=\"anchor\" href=\"#a-b\""),
+                .contains("<div class=\"heading\"><h2 id=\"a-b\">A <em>b</em></h2><a class=\"anchor\" href=\"#a-b\""),
             "{}",
             r.html
         );

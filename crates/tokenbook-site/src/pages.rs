@@ -28,6 +28,8 @@ pub(crate) struct Layout {
     pub(crate) description: String,
     pub(crate) canonical: String,
     pub(crate) og_type: &'static str,
+    /// The link-preview picture: its absolute URL and its description.
+    pub(crate) image: Option<(String, String)>,
     pub(crate) csp: &'static str,
     /// The relative (or, on the 404 page, absolute) path to the site root.
     pub(crate) root: String,
@@ -37,6 +39,11 @@ pub(crate) struct Layout {
     pub(crate) edit_href: Option<String>,
     /// The page embeds the token playground: load its stylesheet and script.
     pub(crate) playground: bool,
+    /// The address of the whole-course page, when the site has one.
+    pub(crate) print_href: Option<String>,
+    /// Search engines should not list the page (the whole-course page
+    /// repeats the lessons).
+    pub(crate) noindex: bool,
 }
 
 /// An entry of the sidebar.
@@ -97,6 +104,14 @@ struct NotFoundPage {
 }
 
 #[derive(Template)]
+#[template(path = "course.html")]
+struct CoursePage<'a> {
+    layout: Layout,
+    contents: Vec<ContentsEntry>,
+    chapters: &'a [Chapter],
+}
+
+#[derive(Template)]
 #[template(path = "redirect.html")]
 struct RedirectPage<'a> {
     lang: &'a str,
@@ -112,6 +127,18 @@ pub(crate) struct SiteView<'a> {
     /// Per lesson: title and description.
     pub(crate) titles: Vec<String>,
     pub(crate) descriptions: Vec<String>,
+    /// The site has the whole-course page (`print/`).
+    pub(crate) print_page: bool,
+}
+
+/// A lesson as a chapter of the whole-course page.
+pub(crate) struct Chapter {
+    /// The chapter's id, the prefix of every id inside.
+    pub(crate) key: String,
+    /// The lesson's `<h1>`, rewritten for the page.
+    pub(crate) title_html: String,
+    /// The lesson's body, rewritten for the page.
+    pub(crate) body: String,
 }
 
 /// Where a page sits, for the sidebar and breadcrumbs.
@@ -149,6 +176,10 @@ impl SiteView<'_> {
             } else {
                 "website"
             },
+            image: self.config.image.as_ref().map(|path| {
+                let alt = self.config.image_alt.as_ref().unwrap_or(&self.config.title);
+                (self.config.absolute_url(path), alt.clone())
+            }),
             csp: CSP,
             root,
             nav: self.nav(place, url),
@@ -156,7 +187,49 @@ impl SiteView<'_> {
             next: None,
             edit_href: None,
             playground: false,
+            print_href: self
+                .print_page
+                .then(|| relative_url(url, crate::print::PRINT_URL)),
+            noindex: false,
         }
+    }
+
+    /// The whole-course page: every lesson as a chapter, in course order.
+    pub(crate) fn course_page(
+        &self,
+        chapters: &[Chapter],
+        playground: bool,
+    ) -> Result<String, askama::Error> {
+        let url = crate::print::PRINT_URL;
+        let title = format!("{}: the whole course", self.config.title);
+        let mut layout = self.layout(
+            Place::Nowhere,
+            url,
+            &title,
+            "Every lesson of the course on one page, for printing.",
+        );
+        layout.noindex = true;
+        layout.playground = playground;
+        let contents = self
+            .course
+            .lessons
+            .iter()
+            .zip(chapters)
+            .enumerate()
+            .map(|(i, (_, chapter))| ContentsEntry {
+                title: self.titles[i].clone(),
+                href: format!("#{}", chapter.key),
+                description: String::new(),
+                depth: 0,
+                is_part: false,
+            })
+            .collect();
+        CoursePage {
+            layout,
+            contents,
+            chapters,
+        }
+        .render()
     }
 
     /// The page of lesson `i`, around its rendered `body`.
@@ -279,6 +352,9 @@ impl SiteView<'_> {
         let mut layout = self.layout(Place::Nowhere, "", "Page not found", "");
         let base = self.config.base_path();
         layout.root = base.clone();
+        if let Some(print) = &mut layout.print_href {
+            *print = format!("{base}{}index.html", crate::print::PRINT_URL);
+        }
         layout.canonical = self.config.absolute_url("404.html");
         for item in &mut layout.nav {
             item.href = format!("{base}{}", item.href);

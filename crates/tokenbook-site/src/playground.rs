@@ -78,14 +78,16 @@ impl Kit {
     }
 
     /// The section for a fence, on the page at site path `page_url`; the
-    /// `n`th playground of the page. Errors name what is wrong with the
-    /// fence's attributes.
+    /// `n`th playground of the page, titled by a heading of `heading_level`
+    /// (one below the section it sits in). Errors name what is wrong with
+    /// the fence's attributes.
     pub fn render(
         &self,
         sample_id: &str,
         step: &str,
         page_url: &str,
         n: usize,
+        heading_level: u8,
     ) -> Result<String, String> {
         let sample = self
             .sample(sample_id)
@@ -106,8 +108,9 @@ impl Kit {
             format!("playground-{n}")
         };
         html.push_str(&format!(
-            "<section class=\"playground\" id=\"{id}\" data-sample=\"{}\" data-step=\"{step}\" aria-labelledby=\"{id}-title\">\n<h3 id=\"{id}-title\">🧪 Token playground</h3>\n",
-            escape(&sample.id)
+            "<section class=\"playground\" id=\"{id}\" data-sample=\"{}\" data-step=\"{step}\" aria-labelledby=\"{id}-title\">\n<div class=\"heading\"><h{level} id=\"{id}-title\">🧪 Token playground</h{level}><a class=\"anchor\" href=\"#{id}-title\" aria-label=\"Link to the section Token playground\">#</a></div>\n",
+            escape(&sample.id),
+            level = heading_level.clamp(2, 6),
         ));
         html.push_str("<p class=\"pg-fake\">Every token, key and secret in the playground is fake, made for this course. Nothing you paste leaves your browser.</p>\n<div class=\"pg-static\">\n");
         html.push_str(&format!(
@@ -140,7 +143,7 @@ impl Kit {
             ("Payload", "pg-p", &decoded.payload_pretty),
         ] {
             html.push_str(&format!(
-                "<div><p class=\"pg-label {class}\">{label}</p><pre class=\"pg-json\"><code>"
+                "<div><p class=\"pg-label {class}\">{label}</p><pre class=\"pg-json\" tabindex=\"0\"><code>"
             ));
             match highlight::highlight("json", json) {
                 Highlighted::Html(code) => html.push_str(&code),
@@ -152,9 +155,18 @@ impl Kit {
         claim_table(&mut html, "Header", &header_claims);
         claim_table(&mut html, "Claims", &claims);
         html.push_str("<p class=\"pg-small\">Times are read five minutes after the sample was issued. With JavaScript, this becomes an interactive playground: paste a token, validate it, walk the flow, and watch a secret leak.</p>\n</div>\n");
-        html.push_str("<script type=\"application/json\" class=\"pg-data\">");
-        html.push_str(&self.page_data(page_url).replace("</", "<\\/"));
-        html.push_str("</script>\n</section>\n");
+        // Data for the page script, inert: a template's text is never run or
+        // rendered (an inline JSON <script> would trip CSP checkers).
+        html.push_str("<template class=\"pg-data\">");
+        for c in self.page_data(page_url).chars() {
+            match c {
+                '&' => html.push_str("&amp;"),
+                '<' => html.push_str("&lt;"),
+                '>' => html.push_str("&gt;"),
+                c => html.push(c),
+            }
+        }
+        html.push_str("</template>\n</section>\n");
         Ok(html)
     }
 
@@ -280,21 +292,22 @@ mod tests {
     #[test]
     fn a_fence_renders_the_sample_and_the_page_data() {
         let kit = Kit::new(1_780_000_000).expect("samples mint");
-        let html = kit.render("user-token", "validate", "02-x/", 1).unwrap();
+        let html = kit.render("user-token", "validate", "02-x/", 1, 3).unwrap();
         assert!(html.contains("data-sample=\"user-token\" data-step=\"validate\""));
         assert!(html.contains("pg-verdict-user"), "{html}");
         assert!(
             html.contains("\"naive_app\":{\"page\":\"../naive-app/index.html\""),
             "{html}"
         );
-        assert!(!html.contains("</script>\n</section>") || html.matches("</script>").count() == 1);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("<template class=\"pg-data\">{\"samples\":"));
         assert!(
-            kit.render("nope", "decode", "", 1)
+            kit.render("nope", "decode", "", 1, 3)
                 .unwrap_err()
                 .contains("unknown playground sample")
         );
         assert!(
-            kit.render("app-token", "nope", "", 1)
+            kit.render("app-token", "nope", "", 1, 3)
                 .unwrap_err()
                 .contains("unknown playground step")
         );

@@ -152,8 +152,12 @@ fn pages_link_relatively_and_carry_metadata() {
 fn previous_next_breadcrumbs_and_reading_order() {
     let build = build(&fixture());
     let html = page(&build, "02-part/03-the-flow/index.html");
-    assert!(html.contains("<a class=\"prev\" href=\"../../01-start/index.html\" rel=\"prev\">"));
-    assert!(html.contains("<a class=\"next\" href=\"../../glossary/index.html\" rel=\"next\">"));
+    assert!(html.contains(
+        "<a class=\"prev\" href=\"../../01-start/index.html\" rel=\"prev\" aria-keyshortcuts=\"ArrowLeft\">"
+    ));
+    assert!(html.contains(
+        "<a class=\"next\" href=\"../../glossary/index.html\" rel=\"next\" aria-keyshortcuts=\"ArrowRight\">"
+    ));
     assert!(
         html.contains("<li><a href=\"../../02-part/index.html\">The Part</a></li>"),
         "{html}"
@@ -292,7 +296,196 @@ fn a_cached_rebuild_gives_the_same_site_and_redoes_only_the_edited_lesson() {
     assert_eq!(after.files, build(&edited).files);
     let (_, misses) = cache.stats();
     assert_eq!(
-        misses, 4,
-        "one scan, one outline, one body and one page redone, of {misses_first} at first"
+        misses, 7,
+        "redone: the glossary's source, lesson, body and page; the index and the whole-course page, which show its description and body; the search index (of {misses_first} at first)"
+    );
+}
+
+/// Paths of the files whose bytes differ between two sites (or that only
+/// one has).
+fn changed_paths(before: &Build, after: &Build) -> std::collections::BTreeSet<String> {
+    let old: std::collections::HashMap<&str, &[u8]> = before
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    after
+        .files
+        .iter()
+        .filter(|f| old.get(f.path.as_str()) != Some(&f.contents.as_slice()))
+        .map(|f| f.path.clone())
+        .collect()
+}
+
+#[test]
+fn a_rebuild_against_written_files_returns_exactly_the_changed_ones() {
+    let cache = tokenbook_site::Cache::default();
+    fn reuse<'a>(
+        cache: &'a tokenbook_site::Cache,
+        written: Option<&'a std::collections::HashMap<String, u64>>,
+    ) -> tokenbook_site::Reuse<'a> {
+        tokenbook_site::Reuse {
+            cache,
+            written,
+            defer_search: true,
+        }
+    }
+    let input = fixture();
+    let fresh = build(&input);
+    let first = tokenbook_site::build_with(&input, reuse(&cache, None));
+    let not_search = |b: &Build| -> Vec<tokenbook_site::OutputFile> {
+        b.files
+            .iter()
+            .filter(|f| !f.path.starts_with(tokenbook_site::search::DIR))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(first.files, not_search(&fresh), "everything but the index");
+    let paths: Vec<&str> = first.outputs.iter().map(|(p, _)| p.as_str()).collect();
+    let files: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, files);
+    let job = first.search.as_ref().expect("the deferred index");
+    let index: Vec<_> = fresh
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(tokenbook_site::search::DIR))
+        .cloned()
+        .collect();
+    assert!(!index.is_empty());
+    assert_eq!(job.run(), index, "the deferred index is the same");
+
+    let mut written: std::collections::HashMap<String, u64> =
+        first.outputs.iter().cloned().collect();
+    let unchanged = tokenbook_site::build_with(&input, reuse(&cache, Some(&written)));
+    assert!(unchanged.files.is_empty(), "nothing to write");
+    assert_eq!(unchanged.outputs, first.outputs);
+    assert_eq!(unchanged.search.as_ref().map(|j| j.key()), Some(job.key()));
+
+    // Edits: a lesson's text, then a title (every page's sidebar shows it),
+    // then a lesson removed.
+    let mut edited = input.clone();
+    let mut before = fresh;
+    let edits: [&dyn Fn(&mut SiteInput); 3] = [
+        &|site| site.sources[4].bytes = b"# Glossary\n\nWords, and more words.\n".to_vec(),
+        &|site| site.sources[1].bytes = b"# 01 \xC2\xB7 Begin\n\nBegin here.\n".to_vec(),
+        &|site| {
+            site.sources.remove(4);
+        },
+    ];
+    for edit in edits {
+        edit(&mut edited);
+        let after = build(&edited);
+        let rebuilt = tokenbook_site::build_with(&edited, reuse(&cache, Some(&written)));
+        let expected: Vec<String> = changed_paths(&before, &after)
+            .into_iter()
+            .filter(|p| !p.starts_with(tokenbook_site::search::DIR))
+            .collect();
+        let mut got: Vec<String> = rebuilt.files.iter().map(|f| f.path.clone()).collect();
+        got.sort();
+        assert_eq!(got, expected, "exactly the changed files are returned");
+        for file in &rebuilt.files {
+            let full = after.files.iter().find(|f| f.path == file.path).unwrap();
+            assert_eq!(file, full);
+        }
+        let all: Vec<String> = not_search(&after).into_iter().map(|f| f.path).collect();
+        let listed: Vec<String> = rebuilt.outputs.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(listed, all, "every file is listed, in order");
+        let index: Vec<_> = after
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(tokenbook_site::search::DIR))
+            .cloned()
+            .collect();
+        assert_eq!(rebuilt.search.as_ref().map(|j| j.run()), Some(index));
+        written = rebuilt.outputs.iter().cloned().collect();
+        before = after;
+    }
+}
+
+#[test]
+fn the_whole_course_page_holds_every_lesson_with_unique_ids_and_inner_links() {
+    let build = build(&fixture());
+    assert!(build.diagnostics.is_empty(), "{:?}", diagnostics(&build));
+    let html = page(&build, "print/index.html");
+    let chapters: Vec<&str> = html
+        .match_indices("<article class=\"chapter\" id=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(chapters, ["01-start", "02-part-03-the-flow", "glossary"]);
+    // Lesson 01's link into the part's lesson now points inside the page.
+    assert!(
+        html.contains("href=\"#02-part-03-the-flow--step-one-get-a-token\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"02-part-03-the-flow--step-one-get-a-token\""));
+    // Titles are h2 under the page's own h1; no id repeats.
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+    let ids: Vec<&str> = html
+        .match_indices(" id=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids in {ids:?}");
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // Every page's footer links to it; the sitemap leaves it out.
+    assert!(
+        page(&build, "02-part/03-the-flow/index.html")
+            .contains("<a href=\"../../print/index.html\">The whole course on one page</a>")
+    );
+    assert!(!page(&build, "sitemap.xml").contains("print/"));
+    // The 404 page, served at any depth, links to it from the base path.
+    assert!(page(&build, "404.html").contains("<a href=\"/course/print/index.html\">"));
+
+    let mut off = fixture();
+    off.sources[0]
+        .bytes
+        .extend_from_slice(b"print_page = false\n");
+    let off = tokenbook_site::build(&off);
+    assert!(!off.files.iter().any(|f| f.path.starts_with("print/")));
+    assert!(!page(&off, "index.html").contains("print/index.html"));
+}
+
+#[test]
+fn the_link_preview_picture_must_be_a_file_of_the_site() {
+    let mut input = fixture();
+    input.sources[0]
+        .bytes
+        .extend_from_slice(b"image = \"img/flow.png\"\nimage_alt = \"A flow\"\n");
+    let ok = build(&input);
+    assert!(ok.diagnostics.is_empty(), "{:?}", diagnostics(&ok));
+    let html = page(&ok, "01-start/index.html");
+    for expected in [
+        "<meta property=\"og:image\" content=\"https://example.org/course/img/flow.png\">",
+        "<meta property=\"og:image:alt\" content=\"A flow\">",
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+
+    let mut missing = fixture();
+    missing.sources[0]
+        .bytes
+        .extend_from_slice(b"image = \"img/card.png\"\n");
+    assert_eq!(
+        diagnostics(&build(&missing)),
+        [
+            "site.toml:3:10: error: `image` names `img/card.png`, which is neither in the static directory nor in the content directory"
+        ]
+    );
+    let mut outside = fixture();
+    outside.sources[0]
+        .bytes
+        .extend_from_slice(b"image = \"../secret.png\"\n");
+    let found = diagnostics(&build(&outside));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("is not a path inside the site"),
+        "{found:?}"
     );
 }

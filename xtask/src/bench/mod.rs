@@ -112,6 +112,10 @@ pub(crate) struct Args {
     /// the largest corpus; 0 skips it.
     #[arg(long, value_name = "EDITS", default_value_t = 20)]
     reload_edits: u32,
+    /// Measure only `serve`'s edit-to-reload latency (on the largest of
+    /// `--sizes`), skipping the builds.
+    #[arg(long)]
+    reload_only: bool,
     /// Also print the results as markdown tables for BENCHMARKS.md.
     #[arg(long)]
     markdown: bool,
@@ -180,6 +184,8 @@ struct SizeResult {
 struct Reload {
     n: usize,
     latencies: Vec<Duration>,
+    /// From the write until the search index is written too.
+    search: Vec<Duration>,
     extra_reloads: usize,
 }
 
@@ -227,11 +233,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     }
 
     let mut results = Vec::new();
-    for &n in &sizes {
+    for &n in sizes.iter().filter(|_| !args.reload_only) {
         let result = bench_size(args, n, &cargo, &xtask, &peers)?;
         results.push(result);
     }
 
+    if args.reload_only && args.reload_edits == 0 {
+        return Err("--reload-only needs --reload-edits above 0".into());
+    }
     let reload = if args.reload_edits > 0 {
         let n = *sizes.last().unwrap_or(&GOAL_N);
         Some(reload_latency(args, &xtask, n)?)

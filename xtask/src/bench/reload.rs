@@ -1,5 +1,8 @@
 //! The edit-to-reload latency of `cargo xtask serve`: a real server on a
 //! copy of the corpus, real edits, and its event stream read over a socket.
+//! Each edit is timed until `event: reload` (the pages are written) and
+//! until `event: search` (the search index, rebuilt after the reload, is
+//! written too); the next edit waits for both.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -60,12 +63,23 @@ pub(super) fn reload_latency(args: &Args, xtask: &Path, n: usize) -> Result<Relo
     // Only the server we started, by its own handle.
     let _ = server.kill();
     let _ = server.wait();
-    let (latencies, extra_reloads) = result?;
+    let timed = result?;
     Ok(Reload {
         n,
-        latencies,
-        extra_reloads,
+        latencies: timed.reload,
+        search: timed.search,
+        extra_reloads: timed.extra_reloads,
     })
+}
+
+/// What [`drive_server`] measured.
+pub(super) struct Timed {
+    /// Per edit: from the write to `event: reload`.
+    pub(super) reload: Vec<Duration>,
+    /// Per edit: from the write to `event: search`.
+    pub(super) search: Vec<Duration>,
+    /// Reloads beyond one per edit.
+    pub(super) extra_reloads: usize,
 }
 
 pub(super) fn drive_server(
@@ -75,7 +89,7 @@ pub(super) fn drive_server(
     edits: u32,
     log: &Path,
     out: &Path,
-) -> Result<(Vec<Duration>, usize), String> {
+) -> Result<Timed, String> {
     let stdout = server.stdout.take().ok_or("serve has no stdout")?;
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -101,6 +115,7 @@ pub(super) fn drive_server(
         .ok_or_else(|| format!("no address in serve's first line: {first}"))?;
     let mut events = Events::open(&address)?;
     let mut latencies = Vec::new();
+    let mut search = Vec::new();
     let mut extra = 0;
     for edit in 0..edits {
         let text = original.replacen(
@@ -125,8 +140,31 @@ pub(super) fn drive_server(
                 ));
             }
         }
-        // Let any second rebuild of the same save arrive now, not be
-        // taken for the next edit's.
+        // The search index follows; a second reload of the same save would
+        // come before it.
+        loop {
+            match events.next_event(Duration::from_secs(60))? {
+                Some(kind) if kind == "search" => {
+                    search.push(started.elapsed());
+                    break;
+                }
+                Some(kind) if kind == "reload" => extra += 1,
+                Some(kind) => {
+                    return Err(format!(
+                        "serve sent `{kind}` while the search index was rebuilt; see {}",
+                        log.display()
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "no search index within 60 s of an edit; see {}",
+                        log.display()
+                    ));
+                }
+            }
+        }
+        // Let any later rebuild of the same save arrive now, not be taken
+        // for the next edit's.
         std::thread::sleep(Duration::from_millis(300));
         while let Some(kind) = events.next_event(Duration::from_millis(50))? {
             if kind == "reload" {
@@ -146,7 +184,11 @@ pub(super) fn drive_server(
             out.display()
         ));
     }
-    Ok((latencies, extra))
+    Ok(Timed {
+        reload: latencies,
+        search,
+        extra_reloads: extra,
+    })
 }
 
 /// The server-sent event stream of `serve`, read line by line.
