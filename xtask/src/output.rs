@@ -51,9 +51,11 @@ impl Plan {
                     other.display()
                 ));
             }
-            if what == "content" && target.starts_with(&other) {
+            // Inside content or static, the site would be read back as
+            // content or copied into itself on the next build.
+            if what != "repository" && target.starts_with(&other) {
                 return Err(format!(
-                    "refusing to write the site to {}: it is inside the content directory {}; pick another --out",
+                    "refusing to write the site to {}: it is inside the {what} directory {}; pick another --out",
                     target.display(),
                     other.display()
                 ));

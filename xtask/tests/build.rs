@@ -171,6 +171,10 @@ fn dangerous_output_directories_are_refused() {
             "is or contains the content directory",
         ),
         (content.join("public"), "inside the content directory"),
+        (
+            repo().join("static/site-out"),
+            "inside the static directory",
+        ),
         (repo(), "is or contains"),
         (foreign.clone(), "was not made by tokenbook"),
     ] {
@@ -188,6 +192,7 @@ fn dangerous_output_directories_are_refused() {
         "not ours"
     );
     assert!(content.join("01_A.md").exists());
+    assert!(!repo().join("static/site-out").exists());
 }
 
 #[test]

@@ -649,6 +649,10 @@ fn alias_dir(alias: &str) -> String {
 /// Registers every output path with its owner and reports clashes: two
 /// lessons with one URL, an alias on top of a page, a page over a static
 /// file. Returns the set of all output paths.
+/// Output folders that belong to tokenbook: the search index and the
+/// playground's WebAssembly module.
+const RESERVED_DIRS: [&str; 2] = [search::DIR, "wasm/"];
+
 fn claim_outputs(
     course: &Course<'_>,
     input: &SiteInput,
@@ -665,6 +669,50 @@ fn claim_outputs(
     };
     for file in input.static_files.iter().chain(&input.assets) {
         claim(file.clone(), &format!("the file `{file}`"), &mut |_| {});
+    }
+    // Folders tokenbook fills itself: the search index and the playground's
+    // WebAssembly.
+    let reserved = |path: &str| RESERVED_DIRS.iter().find(|dir| path.starts_with(*dir));
+    for asset in &input.assets {
+        if let Some(dir) = reserved(asset) {
+            diagnostics.push(
+                Diagnostic::error(
+                    asset,
+                    format!("`{dir}` is where tokenbook writes its own files; this file would be mixed into them"),
+                )
+                .with_hint("move the file to another folder"),
+            );
+        }
+    }
+    for (path, url, hint) in course
+        .lessons
+        .iter()
+        .map(|l| {
+            (
+                l.path,
+                &l.url,
+                "give the lesson another `slug` in its front matter",
+            )
+        })
+        .chain(course.parts.iter().skip(1).map(|p| {
+            (
+                p.dir.as_str(),
+                &p.url,
+                "rename the folder or set `slug` in its `_part.toml`",
+            )
+        }))
+    {
+        if let Some(dir) = reserved(url) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "the URL `{url}` is inside `{dir}`, where tokenbook writes its own files"
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
     }
     let print_path = format!("{}index.html", print::PRINT_URL);
     let fixed_paths = ["index.html", "404.html", "sitemap.xml"]

@@ -489,3 +489,26 @@ fn the_link_preview_picture_must_be_a_file_of_the_site() {
         "{found:?}"
     );
 }
+
+#[test]
+fn the_folders_tokenbook_fills_itself_are_refused_to_content() {
+    let mut input = site(&[
+        ("site.toml", b"title = \"T\"\n"),
+        (
+            "01_Start.md",
+            b"+++\nslug = \"search\"\n+++\n# Start\n\nText.\n",
+        ),
+        ("wasm/_part.toml", b"title = \"W\"\n"),
+        ("wasm/02_In.md", b"# In\n\nText.\n"),
+    ]);
+    input.assets.push("search/picture.png".into());
+    assert_eq!(
+        diagnostics(&build(&input)),
+        [
+            "01_Start.md: error: the URL `search/` is inside `search/`, where tokenbook writes its own files",
+            "search/picture.png: error: `search/` is where tokenbook writes its own files; this file would be mixed into them",
+            "wasm/: error: the URL `wasm/` is inside `wasm/`, where tokenbook writes its own files",
+            "wasm/02_In.md: error: the URL `wasm/02-in/` is inside `wasm/`, where tokenbook writes its own files",
+        ]
+    );
+}
