@@ -478,3 +478,41 @@ fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
     assert!(seen.contains(&"reload".to_string()), "{seen:?}");
     check("a fix after a problem");
 }
+
+#[test]
+fn many_open_pages_and_concurrent_requests_are_all_served_and_all_told_to_reload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let server = start(&content, &tmp.path().join("public"));
+    let port = server.port;
+
+    // 150 open pages, each holding its live-reload stream.
+    let mut streams: Vec<Events> = (0..150).map(|_| Events::open(port)).collect();
+    // 200 page requests at once, while those streams stay open.
+    let fetchers: Vec<_> = (0..200)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/01-first/"
+                } else {
+                    "/css/site.css"
+                };
+                get(port, path)
+            })
+        })
+        .collect();
+    for (i, fetcher) in fetchers.into_iter().enumerate() {
+        let (status, body) = fetcher.join().unwrap();
+        assert_eq!(status, 200, "request {i}");
+        assert!(!body.is_empty(), "request {i} got an empty body");
+    }
+    // One edit reaches every open page.
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello again.\n").unwrap();
+    for (i, stream) in streams.iter_mut().enumerate() {
+        let (event, _) = stream.next();
+        assert_eq!(event, "reload", "stream {i}");
+    }
+    assert!(get(port, "/01-first/").1.contains("Hello again."));
+}
