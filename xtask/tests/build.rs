@@ -110,6 +110,76 @@ fn broken_content_reports_every_problem_and_leaves_the_previous_output_untouched
 }
 
 #[test]
+fn each_rebuild_gives_exactly_what_a_fresh_build_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    let out = tmp.path().join("public");
+    let write = |name: &str, text: &str| std::fs::write(content.join(name), text).unwrap();
+    let fresh = |label: &str| {
+        let dir = tmp.path().join(format!("fresh-{label}"));
+        let output = xtask_build(&content, &dir, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        snapshot(&dir)
+    };
+    let build = |label: &str| {
+        let output = xtask_build(&content, &out, &[]);
+        assert!(output.status.success(), "{label}: {}", stderr(&output));
+        assert_eq!(
+            snapshot(&out),
+            fresh(label),
+            "{label}: differs from a fresh build"
+        );
+    };
+
+    write("01_A.md", "# A\n\nOne.\n");
+    write("02_B.md", "# B\n\nTwo.\n");
+    build("first");
+    build("same again");
+    write("01_A.md", "# A\n\nOne, edited.\n");
+    build("a lesson edited");
+    std::fs::remove_file(content.join("02_B.md")).unwrap();
+    write("03_C.md", "# C\n\nThree.\n");
+    build("a lesson removed, one added");
+    // A redirect page appears under a lesson's folder, and goes.
+    write(
+        "03_C.md",
+        "+++\naliases = [\"01-a/old\"]\n+++\n# C\n\nThree.\n",
+    );
+    build("an alias inside another page's folder");
+    write("03_C.md", "# C\n\nThree.\n");
+    build("the alias removed");
+    // An asset that was a file becomes a folder, and a file again.
+    write("pic", "a file");
+    build("an asset file");
+    std::fs::remove_file(content.join("pic")).unwrap();
+    std::fs::create_dir(content.join("pic")).unwrap();
+    write("pic/x.png", "a file in a folder");
+    build("the asset is now a folder");
+    std::fs::remove_dir_all(content.join("pic")).unwrap();
+    write("pic", "a file again");
+    build("and a file again");
+    // A failed build in between touches neither the site nor the next build.
+    write("04_D.md", "# D\n\n[broken](./nowhere.md)\n");
+    let before = snapshot(&out);
+    assert!(!xtask_build(&content, &out, &[]).status.success());
+    assert_eq!(snapshot(&out), before);
+    std::fs::remove_file(content.join("04_D.md")).unwrap();
+    build("after a failed build");
+
+    let hidden: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public."))
+        .collect();
+    assert_eq!(
+        hidden,
+        [".public.tokenbook-stage"],
+        "only the staging directory is kept beside the output"
+    );
+}
+
+#[test]
 fn warnings_fail_only_with_deny_warnings() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");

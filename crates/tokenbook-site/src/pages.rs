@@ -9,7 +9,8 @@ use crate::html::{escape, relative_url};
 use crate::markdown::Heading;
 
 /// The Content-Security-Policy of every page: only this site's own files,
-/// no inline scripts or styles; WebAssembly may compile.
+/// no inline scripts or styles; WebAssembly may compile. The template puts
+/// it in an attribute unescaped, so it holds no `"`, `&`, `<` or `>`.
 pub(crate) const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 /// Above this many lessons the sidebar stops listing every lesson of the
@@ -495,5 +496,13 @@ impl SiteView<'_> {
                 ancestor: false,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_csp_needs_no_escaping_in_an_attribute() {
+        assert!(!super::CSP.contains(['"', '&', '<', '>']));
     }
 }
