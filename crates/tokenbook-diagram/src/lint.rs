@@ -383,12 +383,43 @@ fn is_text_default_emoji(c: char) -> bool {
         (0x1F6F3, 0x1F6F3),
     ];
     let c = c as u32;
-    RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+    if c < RANGES[0].0 {
+        return false; // ASCII and the rest of the Latin and punctuation blocks
+    }
+    // RANGES is sorted and disjoint: the last range starting at or before c.
+    let i = RANGES.partition_point(|&(lo, _)| lo <= c);
+    i > 0 && c <= RANGES[i - 1].1
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_default_emoji_lookup_matches_every_range_edge() {
+        for c in [
+            '\u{203C}',
+            '\u{2194}',
+            '\u{2199}',
+            '\u{26A0}',
+            '\u{1F6F3}',
+            '\u{2B05}',
+        ] {
+            assert!(is_text_default_emoji(c), "{c:?}");
+        }
+        for c in [
+            'a',
+            '─',
+            '\u{203B}',
+            '\u{219A}',
+            '\u{26A1}',
+            '\u{1F6F4}',
+            '👤',
+            '\u{2B08}',
+        ] {
+            assert!(!is_text_default_emoji(c), "{c:?}");
+        }
+    }
 
     fn kinds(body: &str) -> Vec<(usize, usize, LintKind)> {
         lint(body)
