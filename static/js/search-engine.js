@@ -1,14 +1,22 @@
 // The site's search, loaded by search.js the first time the search box
 // gets focus. It reads the index the build wrote under search/ (see
-// crates/tokenbook-site/src/search.rs): a manifest, then only the term
-// chunks a query's words fall in and the document chunks of the results it
-// shows. Index files are scripts that call tokenbookSearch.load(), so they
-// load from file:// too, where fetch() would fail.
+// crates/tokenbook-site/src/search.rs): a manifest and the section lengths,
+// then only the term chunks a query's words fall in and the document
+// chunks (lesson, heading, anchor) of the results it shows. Index files are
+// scripts that call tokenbookSearch.load(), so they load from file:// too,
+// where fetch() would fail.
+//
+// Results appear at once with their lesson and heading; each snippet is
+// then taken from the result's own lesson page, fetched (same origin, once
+// per page and session) and parsed with DOMParser, never inserted: the
+// section's text runs from its heading to the next. Opened from file://,
+// pages cannot be fetched: results show no snippet, and the panel says why.
 //
 // The box is an ARIA combobox with a listbox popup: ↑/↓ move through the
 // results, Enter opens one, Escape closes the list (and a second Escape
-// clears the box); Tab reaches the list's panel, to scroll it. Text from the index is untrusted: results are built
-// with createElement and textContent only, never as HTML.
+// clears the box); Tab reaches the list's panel, to scroll it. Text from the
+// index and the pages is untrusted: results are built with createElement
+// and textContent only, never as HTML.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
@@ -19,8 +27,17 @@
   var live = document.getElementById("search-live");
   if (!here || !input || !panel || !list || !note || !live) return;
   var root = here.replace(/js\/search-engine\.js(\?.*)?$/, "");
+  // Opened from file://, a one-line note says why results have no snippet.
+  var offline = document.createElement("p");
+  offline.className = "search-note";
+  offline.id = "search-offline";
+  offline.textContent = "Snippets need the site served over HTTP.";
+  offline.hidden = true;
+  panel.appendChild(offline);
 
-  var MAX_RESULTS = 10;
+  var MAX_RESULTS = 8;
+  var MAX_PAGES = 40;
+  var MAX_TEXT = 20000;
   var MAX_QUERY_TERMS = 8;
   var MAX_EXPANSIONS = 40;
   var MAX_TYPOS = 10;
@@ -28,6 +45,8 @@
   var SNIPPET = 170;
   var DEBOUNCE = 60;
   var IDLE = 200;
+  // Pages cannot be fetched from file://, so no snippets there.
+  var OFFLINE = location.protocol === "file:";
   var LETTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var VALUE = new Int8Array(128).fill(-1);
   for (var l = 0; l < LETTERS.length; l++) VALUE[LETTERS.charCodeAt(l)] = l;
@@ -220,35 +239,51 @@
     return tableCache[i];
   }
 
+  // A term's postings (search.rs: encode_postings): their number, the Rice
+  // parameters k and j, then bits, six to a letter: per posting the gap to
+  // the previous section (Rice, k) and the count minus one (Rice, j).
   var decoded = new Map();
   function postings(table, term) {
     if (decoded.has(term)) return decoded.get(term);
     var text = table[term];
-    var docs = [];
-    var weights = [];
+    var i = 0;
     var n = 0;
-    var shift = 0;
-    var doc = 0;
-    var isDoc = true;
-    for (var i = 0; i < text.length; i++) {
-      var v = VALUE[text.charCodeAt(i) & 127];
-      if (v < 0) break;
-      n += (v & 31) * Math.pow(2, shift);
-      if (v & 32) {
-        shift += 5;
-        continue;
+    var scale = 1;
+    var v;
+    do {
+      v = VALUE[text.charCodeAt(i++) & 127];
+      n += (v & 31) * scale;
+      scale *= 32;
+    } while (v & 32);
+    var k = VALUE[text.charCodeAt(i++) & 127];
+    var j = VALUE[text.charCodeAt(i++) & 127];
+    var letter = 0;
+    var left = 0;
+    function bit() {
+      if (!left) {
+        letter = VALUE[text.charCodeAt(i++) & 127];
+        left = 6;
       }
-      if (isDoc) {
-        doc += n;
-        docs.push(doc);
-      } else {
-        weights.push(n);
-      }
-      isDoc = !isDoc;
-      n = 0;
-      shift = 0;
+      left--;
+      return (letter >> left) & 1;
     }
-    decoded.set(term, { docs: docs, weights: weights });
+    var docs = new Int32Array(n);
+    var counts = new Uint8Array(n);
+    var doc = -1;
+    for (var p = 0; p < n && i <= text.length; p++) {
+      var q = 0;
+      while (bit()) q++;
+      var low = 0;
+      for (var b = 0; b < k; b++) low = low * 2 + bit();
+      doc += q * Math.pow(2, k) + low + 1;
+      q = 0;
+      while (bit()) q++;
+      low = 0;
+      for (b = 0; b < j; b++) low = low * 2 + bit();
+      docs[p] = doc;
+      counts[p] = q * Math.pow(2, j) + low + 1;
+    }
+    decoded.set(term, { docs: docs, counts: counts });
     return decoded.get(term);
   }
 
@@ -286,7 +321,7 @@
   }
 
   // Sections matching every term (or, when none does, any), best first.
-  function rank(terms, perTerm, m) {
+  function rank(terms, perTerm, m, norms) {
     var scores = perTerm.map(function (cands) {
       var best = new Map();
       cands.forEach(function (c) {
@@ -294,7 +329,8 @@
         var df = p.docs.length;
         var idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
         for (var i = 0; i < df; i++) {
-          var s = (c.weight * idf * p.weights[i]) / 31;
+          var tf = p.counts[i];
+          var s = (c.weight * idf * tf) / (tf + norms[p.docs[i]]);
           var old = best.get(p.docs[i]);
           if (old === undefined || old < s) best.set(p.docs[i], s);
         }
@@ -337,6 +373,69 @@
     });
   }
 
+  // Per section, BM25's length normalisation: K1 * (1 - B + B * length /
+  // average), the length read from lengths.js (search.rs: a letter per
+  // section, lengthSteps * log2(length / average) + 32; 0 for none).
+  var normsCache = null;
+  function loadNorms(m) {
+    normsCache = normsCache || chunk(m, "lengths").then(function (letters) {
+      var byLetter = [];
+      for (var q = 0; q < 64; q++) {
+        var ratio = q ? Math.pow(2, (q - 32) / m.lengthSteps) : 0;
+        byLetter.push(m.k1 * (1 - m.b + m.b * ratio));
+      }
+      var norms = new Float64Array(letters.length);
+      for (var i = 0; i < letters.length; i++) norms[i] = byLetter[VALUE[letters.charCodeAt(i) & 127]];
+      return norms;
+    }).catch(function (error) {
+      normsCache = null;
+      throw error;
+    });
+    return normsCache;
+  }
+
+  // The anchor search.rs leaves out when this derives it from the heading
+  // (slug.rs: heading_id, for headings whose letters and digits are ASCII).
+  function headingId(text) {
+    var id = "";
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (/[A-Za-z0-9_]/.test(c)) id += c.toLowerCase();
+      else if ((c === " " || c === "-") && id && id[id.length - 1] !== "-") id += "-";
+    }
+    id = id.replace(/-+$/, "");
+    return id || "section";
+  }
+
+  // A document chunk's sections, in order: {title, page, anchor, heading}
+  // (search.rs: doc_chunks). A section is 0 for the lesson's opening, a
+  // heading whose anchor is derived, the number of such a heading met
+  // before in the chunk, or [anchor, heading].
+  var sectionCache = {};
+  function sections(c, data) {
+    if (sectionCache[c]) return sectionCache[c];
+    var out = [];
+    var seen = [];
+    data.lessons.forEach(function (lesson) {
+      var page = lesson[0] === "" || /\/$/.test(lesson[0]) ? lesson[0] + "index.html" : lesson[0];
+      for (var i = 2; i < lesson.length; i++) {
+        var s = lesson[i];
+        var section = { title: lesson[1], page: page, anchor: "", heading: "" };
+        if (typeof s === "string" || s > 0) {
+          if (typeof s === "string") seen.push(s);
+          section.heading = typeof s === "string" ? s : seen[s - 1] || "";
+          section.anchor = headingId(section.heading);
+        } else if (Array.isArray(s)) {
+          section.anchor = s[0];
+          section.heading = s[1];
+        }
+        out.push(section);
+      }
+    });
+    sectionCache[c] = out;
+    return out;
+  }
+
   async function run(raw, ticket) {
     var m = await loadManifest();
     var terms = parseQuery(raw, m);
@@ -357,6 +456,7 @@
     function from(indexes) {
       return indexes.map(function (c) { return tables[c]; });
     }
+    var norms = loadNorms(m);
     await load(Object.keys(needed));
     var perTerm = terms.map(function (t, i) {
       return candidates(t, from(plans[i]), false);
@@ -376,32 +476,152 @@
     perTerm.forEach(function (cands) {
       cands.forEach(function (c) { matched.add(c.term); });
     });
-    var ranked = rank(terms, perTerm, m);
+    var ranked = rank(terms, perTerm, m, await norms);
     var top = ranked.docs.slice(0, MAX_RESULTS);
-    var docChunks = {};
-    top.forEach(function (id) { docChunks[id >> m.docBits] = true; });
-    // Document chunks (the bulk of the index) are loaded only for the
-    // results of a query the reader paused on, not for every prefix typed.
-    var missing = Object.keys(docChunks).some(function (c) { return !parts["d" + c]; });
+    // A section's chunk: the last whose first section is not after it.
+    var chunkOf = top.map(function (id) {
+      var c = 0;
+      while (c + 1 < m.docChunks.length && m.docChunks[c + 1] <= id) c++;
+      return c;
+    });
+    // Document chunks are loaded only for the results of a query the
+    // reader paused on, not for every prefix typed.
+    var missing = chunkOf.some(function (c) { return !sectionCache[c]; });
     if (missing && !(await idle(ticket))) return null;
-    var stores = {};
-    await Promise.all(Object.keys(docChunks).map(function (c) {
-      return chunk(m, "d" + c).then(function (store) { stores[c] = store; });
+    var lists = {};
+    await Promise.all(chunkOf.map(function (c) {
+      return chunk(m, "d" + c).then(function (data) { lists[c] = sections(c, data); });
     }));
-    var mask = (1 << m.docBits) - 1;
-    var hits = top.map(function (id) {
-      var store = stores[id >> m.docBits];
-      var doc = store.docs[id & mask];
-      var lesson = store.lessons[doc[0]];
+    var hits = top.map(function (id, i) {
+      var section = lists[chunkOf[i]][id - m.docChunks[chunkOf[i]]];
       return {
-        title: lesson[0],
-        href: root + lesson[1] + (doc[1] ? "#" + doc[1] : ""),
-        heading: doc[2],
-        text: doc[3],
-        opening: !doc[1],
+        title: section.title,
+        page: root + section.page,
+        anchor: section.anchor,
+        href: root + section.page + (section.anchor ? "#" + section.anchor : ""),
+        heading: section.heading,
+        opening: !section.anchor,
       };
     });
     return { terms: terms, hits: hits, total: ranked.docs.length, partial: ranked.partial, matched: matched };
+  }
+
+  // -------------------------------------------------------------------------
+  // Snippets from the lesson pages
+
+  // Page URL -> { promise of its parsed Document, signal }: each page is
+  // fetched once (again only when a fetch was aborted or failed).
+  var pages = new Map();
+  var fetches = null; // the AbortController of the shown results' fetches
+
+  function page(url, signal) {
+    var kept = pages.get(url);
+    if (kept && (kept.done || !kept.signal.aborted)) return kept.promise;
+    var entry = { signal: signal, done: false };
+    entry.promise = fetch(url, { signal: signal, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        entry.done = true;
+        return new DOMParser().parseFromString(html, "text/html");
+      });
+    entry.promise.catch(function () {
+      if (pages.get(url) === entry) pages.delete(url);
+    });
+    pages.set(url, entry);
+    if (pages.size > MAX_PAGES) pages.delete(pages.keys().next().value);
+    return entry.promise;
+  }
+
+  // What a section's text leaves out: permalinks, copy buttons, the
+  // contents and the pager (nav), "Show answer" (summary), text for screen
+  // readers only, the playground, anything not shown as text.
+  var SKIP = "script, style, template, noscript, button, nav, summary, .anchor, .copy-link, .visually-hidden, .playground";
+  var INLINE = /^(A|ABBR|B|BDI|BDO|CITE|CODE|DATA|DEL|DFN|EM|I|INS|KBD|MARK|Q|S|SAMP|SMALL|SPAN|STRONG|SUB|SUP|TIME|U|VAR|WBR)$/;
+  var HEADING = /^H[1-6]$/;
+
+  // A section's text in a lesson page: { own, whole }. `own` runs from the
+  // heading with the id `anchor` (the page's h1 for the opening) to the next
+  // heading, as the index counted it; `whole` on to the next heading of the
+  // same or a higher level, its subsections included.
+  function sectionText(doc, anchor) {
+    var start = anchor ? doc.getElementById(anchor) : doc.querySelector("main h1");
+    if (start && !HEADING.test(start.tagName)) start = null;
+    if (anchor && !start) return { own: "", whole: "" };
+    var container = (start && start.closest("article")) || doc.querySelector("main article") || doc.querySelector("main") || doc.body;
+    var level = start && anchor ? +start.tagName[1] : 0;
+    var walker = doc.createTreeWalker(container, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.nodeType === 1 && node.matches(SKIP) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    if (start) walker.currentNode = start;
+    var parts = [];
+    var own = null;
+    var length = 0;
+    var node;
+    while ((node = walker.nextNode()) && length < MAX_TEXT) {
+      if (start && start.contains(node)) continue;
+      if (node.nodeType === 1) {
+        if (HEADING.test(node.tagName)) {
+          if (own === null) own = parts.join("");
+          if (!level || +node.tagName[1] <= level) break;
+        }
+        if (!INLINE.test(node.tagName)) parts.push(" ");
+        continue;
+      }
+      var text = node.data;
+      // Diagrams without their lines and arrows, as the index reads them.
+      if (node.parentNode.closest("pre.diagram")) text = text.replace(/[\u2190-\u21ff\u2500-\u25ff]/g, " ");
+      parts.push(text);
+      length += text.length;
+    }
+    function tidy(text) {
+      return text.replace(/\s+/g, " ").trim();
+    }
+    var whole = parts.join("");
+    return { own: tidy(own === null ? whole : own), whole: tidy(whole) };
+  }
+
+  // Fills in the snippets of the results shown, as their pages arrive.
+  // The list's data-snippets says "loading", then "done" ("none" when
+  // there are none to load).
+  function fillSnippets(result, ticket) {
+    if (fetches) fetches.abort();
+    fetches = null;
+    if (OFFLINE || !result.hits.length || typeof fetch !== "function") {
+      list.dataset.snippets = "none";
+      return;
+    }
+    list.dataset.snippets = "loading";
+    var controller = new AbortController();
+    fetches = controller;
+    idle(ticket).then(function (current) {
+      if (!current || controller.signal.aborted) return;
+      var filled = result.hits.map(function (hit, i) {
+        return page(hit.page, controller.signal).then(
+          function (doc) {
+            if (ticket !== latest || hits !== result.hits) return;
+            var option = list.children[i];
+            if (!option || option.querySelector(".search-snippet")) return;
+            var texts = sectionText(doc, hit.anchor);
+            var text = texts.own;
+            if (!matches(text, result.matched).length && matches(texts.whole, result.matched).length) text = texts.whole;
+            if (!text) return;
+            var span = document.createElement("span");
+            span.className = "search-snippet";
+            snippet(span, text, result.matched);
+            option.appendChild(span);
+          },
+          function () {},
+        );
+      });
+      Promise.all(filled).then(function () {
+        if (ticket === latest && hits === result.hits) list.dataset.snippets = "done";
+      });
+    });
   }
 
   // -------------------------------------------------------------------------
@@ -537,6 +757,7 @@
 
   function show(result, raw) {
     hits = result.hits;
+    list.dataset.query = raw;
     active = -1;
     input.removeAttribute("aria-activedescendant");
     list.textContent = "";
@@ -546,6 +767,7 @@
       option.className = "search-result";
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
+      option.dataset.page = hit.page;
       var heading = document.createElement("span");
       heading.className = "search-heading";
       // A lesson without a title heading opens with its title from the file name.
@@ -558,13 +780,10 @@
         option.appendChild(lesson);
       }
       option.appendChild(heading);
-      var text = document.createElement("span");
-      text.className = "search-snippet";
-      snippet(text, hit.text, result.matched);
-      option.appendChild(text);
       list.appendChild(option);
     });
     list.hidden = hits.length === 0;
+    offline.hidden = !OFFLINE || hits.length === 0;
     if (!hits.length) {
       say(result.terms.length ? "No results for “" + raw.trim() + "”." : "Type at least two letters.", true);
     } else {
@@ -573,14 +792,17 @@
       say(result.partial ? shown + " (no section has every word)." : shown + ".", result.partial || result.total > hits.length);
     }
     setOpen(true);
+    fillSnippets(result, latest);
   }
 
   function search() {
     var raw = input.value;
     var ticket = ++latest;
+    if (fetches) fetches.abort();
     if (!raw.trim()) {
       hits = [];
       list.textContent = "";
+      offline.hidden = true;
       say("", false);
       setOpen(false);
       return;
@@ -599,6 +821,7 @@
         hits = [];
         list.textContent = "";
         list.hidden = true;
+        offline.hidden = true;
         say("The search index could not be loaded.", true);
         setOpen(true);
       },
@@ -616,6 +839,7 @@
 
   input.addEventListener("input", function () {
     lastInput = Date.now();
+    if (fetches) fetches.abort();
     clearTimeout(timer);
     timer = setTimeout(search, DEBOUNCE);
   });

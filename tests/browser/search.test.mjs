@@ -1,16 +1,17 @@
 // Browser tests of the site's search (static/js/search.js and
 // search-engine.js over the index crates/tokenbook-site/src/search.rs
-// writes into search/).
+// writes into search/; snippets come from the lesson pages).
 //
 //   cd tests/browser && node --test search.test.mjs
 //   TOKENBOOK_SITE=/abs/path/public node --test search.test.mjs
 //
-// Two sites are used: the course (built by siteDir() or given), and a small
+// Two sites are used: the course (built by siteDir() or given), and a
 // generated fixture course with accents, Japanese, hostile text, a typo
-// target and 300 filler lessons, built here into a temporary directory.
-// Both are served under the sub-path /course/; each test opens its own
-// browser context, and fails on any console error, CSP violation or failed
-// request (watchProblems).
+// target and 1000 filler lessons (about the size of the benchmark course,
+// so what a query downloads is measured at scale), built here into a
+// temporary directory. Both are served under the sub-path /course/; each
+// test opens its own browser context, and fails on any console error, CSP
+// violation or failed request (watchProblems).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -73,14 +74,20 @@ function fixtureLessons() {
     '02_Japanese.md': '# 認証の基本\n\n## トークンの検証\n\n認証サーバーがアクセストークンを発行します。\n',
     '03_Hostile.md': '# Hostile Text\n\n## Markup In Code\n\nThe snippet must show `<img src=x onerror=alert(1)>` as text, zebrafish.\n',
     '04_Introspection.md': '# Asking The Server\n\n## The Introspection Endpoint\n\nAn opaque token is checked at the introspection endpoint; its constructor has a valueOf.\n',
+    '05_Check.md': '# Checking In\n\nWhat a quokkaword is, asked.\n\n```text alt="A box"\n┌────────────┐\n│ quokkaword │\n└────────────┘\n```\n\n## 🤔 Beginner Check\n\n1. What is a quokkaword?\n\nAnswers:\n\n1. A quokkaword is a word for tests.\n',
   };
   const words = 'service token request server client scope cache header answer lifetime signature key audience claim endpoint retry clock network'.split(' ');
-  for (let i = 0; i < 300; i++) {
+  const title = (w) => w[0].toUpperCase() + w.slice(1);
+  for (let i = 0; i < 1000; i++) {
     const n = String(i + 10).padStart(3, '0');
-    let body = `# Filler ${n}\n\nFiller lesson number ${n} about fillerword${n}.\n\n`;
-    for (let s = 0; s < 3; s++) {
-      body += `## Part ${s} Of ${n}\n\n`;
-      for (let k = 0; k < 12; k++) body += `The ${words[(i + s + k) % words.length]} ${words[(i * 7 + k) % words.length]}s the ${words[(s + k * 3) % words.length]}. `;
+    // "spreadword" is in 8 lessons across the course: its results sit in
+    // as many document chunks, the most a query loads.
+    const spread = i % 125 === 60 ? ' and spreadword' : '';
+    let body = `# Filler ${n}\n\nFiller lesson number ${n} about fillerword${n}${spread}.\n\n`;
+    for (let s = 0; s < 8; s++) {
+      const w = (k) => words[(i * 7 + s * 5 + k * 3) % words.length];
+      body += `## ${title(w(0))} ${title(w(1))} and ${title(w(2))} ${s}\n\n`;
+      for (let k = 0; k < 3; k++) body += `The ${words[(i + s + k) % words.length]} ${words[(i * 7 + k) % words.length]}s the ${words[(s + k * 3) % words.length]}. `;
       body += '\n\n';
     }
     files[`${n}_Filler.md`] = body;
@@ -109,10 +116,18 @@ function readIndex(root) {
   return parts;
 }
 
-/** How many sections a term's encoded postings list (each posting: two numbers). */
+/** How many sections a term's encoded postings list: the number they start with. */
 function documentCount(encoded) {
   const letters = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
-  return [...encoded].filter((c) => letters.indexOf(c) < 32).length / 2;
+  let n = 0;
+  let scale = 1;
+  for (const c of encoded) {
+    const v = letters.indexOf(c);
+    n += (v & 31) * scale;
+    scale *= 32;
+    if (v < 32) return n;
+  }
+  throw new Error(`postings without their number: ${encoded.slice(0, 20)}`);
 }
 
 /** Runs `fn(context, problems)` in a new browser context, always closed. */
@@ -127,31 +142,46 @@ const settle = (page) => page.waitForTimeout(150);
  * Focuses the search box with "/" (or, when it has the focus already,
  * empties it) and types `query`; resolves once the list shows the answer.
  */
-async function search(page, query) {
+async function search(page, query, { snippets = true } = {}) {
   if ((await page.evaluate(() => document.activeElement?.id)) === 'search-input') {
     await page.fill('#search-input', '');
   } else {
     await page.keyboard.press('/');
   }
   await page.keyboard.type(query, { delay: 25 });
-  await waitForAnswer(page, query);
+  await waitForAnswer(page, query, { snippets });
 }
 
-async function waitForAnswer(page, query) {
+/**
+ * Waits until every shown result's page was fetched and its snippet is in
+ * (the list's data-snippets says "done"; "none" from file://).
+ */
+async function waitForSnippets(page) {
+  try {
+    await page.waitForFunction(() => ['done', 'none'].includes(document.getElementById('search-results').dataset.snippets), null, { timeout: 10_000 });
+  } catch {
+    assert.fail(`${page.url()}: the snippets did not arrive within 10 s: ${await page.evaluate(() => document.getElementById('search-results').dataset.snippets)}`);
+  }
+}
+
+async function waitForAnswer(page, query, { snippets = true } = {}) {
   try {
     await page.waitForFunction(
       (q) => {
         const input = document.getElementById('search-input');
         const list = document.getElementById('search-results');
         const note = document.getElementById('search-note');
-        return input.value === q && input.getAttribute('aria-expanded') === 'true' && (list.children.length > 0 || !note.hidden) && note.textContent !== 'Searching…';
+        // The list says which query it answers (data-query).
+        return input.value === q && input.getAttribute('aria-expanded') === 'true' && list.dataset.query === q && note.textContent !== 'Searching…';
       },
       query,
       { timeout: 10_000 },
     );
     // Answers to earlier prefixes may still be replaced by the last one.
     await page.waitForTimeout(250);
-  } catch {
+    if (snippets) await waitForSnippets(page);
+  } catch (error) {
+    if (error instanceof assert.AssertionError) throw error;
     const state = await page.evaluate(() => ({
       value: document.getElementById('search-input')?.value,
       expanded: document.getElementById('search-input')?.getAttribute('aria-expanded'),
@@ -171,6 +201,7 @@ function results(page) {
       heading: o.querySelector('.search-heading')?.textContent ?? '',
       snippet: o.querySelector('.search-snippet')?.textContent ?? '',
       marks: [...o.querySelectorAll('mark')].map((m) => m.textContent),
+      snippetMarks: [...o.querySelectorAll('.search-snippet mark')].map((m) => m.textContent),
       selected: o.getAttribute('aria-selected'),
     })),
   );
@@ -180,20 +211,48 @@ function describeResults(list) {
   return list.map((r) => `${r.lesson ?? '(opening)'} › ${r.heading} — ${r.snippet.slice(0, 80)} [${r.marks.join(', ')}]`);
 }
 
-/** The path of a lesson page's `<title>` and its h2 headings with their ids. */
+/** The text a reader sees in a piece of a page's HTML, whitespace collapsed. */
+function pageText(html) {
+  return html
+    .replace(/<(template|script|style)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<section class="playground"[\s\S]*?<\/section>/g, ' ')
+    .replace(/<(nav|summary)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<span class="visually-hidden">[^<]*<\/span>/g, ' ')
+    .replace(/<a class="anchor"[^>]*>#<\/a>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[\u2190-\u21ff\u2500-\u25ff]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * A lesson page's title and its h2 headings: id, text, and the text of the
+ * section up to the next heading.
+ */
 function lessonHeadings(root, rel) {
   const html = fs.readFileSync(path.join(root, rel), 'utf8');
-  const title = /<h1 id="[^"]*">([\s\S]*?)<a class="anchor"/.exec(html)?.[1]?.replace(/<[^>]+>/g, '').trim();
-  const headings = [...html.matchAll(/<h2 id="([^"]+)">([\s\S]*?)<a class="anchor"/g)].map((m) => ({
-    id: m[1],
-    text: m[2].replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').trim(),
-  }));
+  const title = /<h1 id="[^"]*">([\s\S]*?)<\/h1>/.exec(html)?.[1]?.replace(/<[^>]+>/g, '').trim();
+  const headings = [...html.matchAll(/<h2 id="([^"]+)">([\s\S]*?)<\/h2>/g)].map((m) => {
+    const from = m.index + m[0].length;
+    const next = html.slice(from).search(/<div class="heading">|<\/article>/);
+    return {
+      id: m[1],
+      text: pageText(m[2]),
+      body: pageText(html.slice(from, next < 0 ? undefined : from + next)),
+    };
+  });
   return { title, headings };
 }
 
 /**
- * A word of one of the course's h2 headings that few sections contain, with
- * its lesson and heading: a search for it must list that section.
+ * A word of one of the course's h2 headings that few sections contain and
+ * its section's text has too, with its lesson and heading: a search for it
+ * must list that section, with the word marked in a snippet of that text.
  */
 function distinctiveHeadingWord() {
   const index = readIndex(site);
@@ -208,13 +267,17 @@ function distinctiveHeadingWord() {
     for (const heading of headings) {
       for (const word of heading.text.match(/[A-Za-z]{6,}/g) ?? []) {
         const count = df.get(word.toLowerCase());
-        if (count && (!best || count < best.count)) best = { word, count, rel, title, heading };
+        const inText = new RegExp(`\\b${word}\\b`, 'i').test(heading.body);
+        if (count && inText && (!best || count < best.count)) best = { word, count, rel, title, heading };
       }
     }
   }
-  assert.ok(best, `no h2 heading word of 6+ letters found in the index of ${site}`);
+  assert.ok(best, `no h2 heading word of 6+ letters that its section's text repeats found in the index of ${site}`);
   return best;
 }
+
+/** Text compared without whitespace and the snippet's ellipses. */
+const squash = (text) => text.replace(/…/g, '').replace(/\s+/g, '');
 
 /** The WCAG contrast ratio of two CSS colors. */
 function contrast(a, b) {
@@ -225,7 +288,7 @@ function contrast(a, b) {
 // ---------------------------------------------------------------------------
 
 describe('search results', () => {
-  test('typing a heading word of a lesson lists that section with its lesson, heading and a snippet with the word marked', async () => {
+  test('typing a heading word of a lesson lists that section with its lesson and heading, and a snippet from its page with the word marked', async () => {
     const target = distinctiveHeadingWord();
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
@@ -237,13 +300,59 @@ describe('search results', () => {
       assert.equal(hit.lesson, target.title, `the result for "${target.heading.text}" names the lesson ${JSON.stringify(hit.lesson)}, expected ${JSON.stringify(target.title)}`);
       assert.ok(hit.snippet.length > 20, `the result for "${target.heading.text}" has no snippet: ${JSON.stringify(hit.snippet)}`);
       assert.ok(
-        hit.marks.some((m) => m.toLowerCase().startsWith(target.word.toLowerCase())),
-        `no <mark> holds "${target.word}" in the result: marks ${JSON.stringify(hit.marks)}`,
+        squash(target.heading.body).includes(squash(hit.snippet)),
+        `the snippet is not text of the section "${target.heading.text}" in ${target.rel}:\n  snippet: ${hit.snippet}\n  section: ${target.heading.body.slice(0, 400)}`,
+      );
+      assert.ok(
+        hit.snippetMarks.some((m) => m.toLowerCase().startsWith(target.word.toLowerCase())),
+        `no <mark> in the snippet holds "${target.word}": marks ${JSON.stringify(hit.snippetMarks)} in ${JSON.stringify(hit.snippet)}`,
       );
       const status = await page.locator('#search-live').textContent();
       assert.match(status, /\d+ results?/, `the live region says ${JSON.stringify(status)}`);
       await settle(page);
       assert.deepEqual(problems, [], listing('problems while searching', problems));
+    });
+  });
+
+  test('snippets: each page is fetched once, stale fetches are aborted, and the live region announces only the count', async () => {
+    await withContext({}, async (context, problems) => {
+      // Lesson pages answer slowly, so a newer query overtakes their fetches.
+      await context.route(/\/course\/\d+-filler\/index\.html$/, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        await route.continue().catch(() => {});
+      });
+      const page = await context.newPage();
+      const aborted = [];
+      page.on('requestfailed', (r) => {
+        if (r.failure()?.errorText === 'net::ERR_ABORTED') aborted.push(r.url());
+      });
+      await page.goto(fixtureServer.url + 'index.html');
+      const pageRequests = () => fixtureServer.requests.filter((r) => /-filler\/index\.html$/.test(r.path)).map((r) => r.path);
+
+      await search(page, 'signature', { snippets: false });
+      const first = await results(page);
+      assert.ok(first.length >= 3, `results for "signature": ${describeResults(first).join('\n')}`);
+      await page.waitForTimeout(150); // the reader paused: the pages are being fetched
+      await search(page, 'fillerword077');
+      const second = await results(page);
+      const hit = second.find((r) => r.heading === 'Filler 077');
+      assert.ok(hit, `"fillerword077" did not find its lesson:\n${describeResults(second).join('\n')}`);
+      assert.ok(hit.snippetMarks.includes('fillerword077'), `the snippet of "Filler 077" does not mark the word: ${JSON.stringify(hit)}`);
+      assert.ok(aborted.length > 0, 'the fetches of the first query were not aborted by the second');
+      const unmarked = second.filter((r) => r.snippet && !r.snippetMarks.length);
+      assert.deepEqual(unmarked.map((r) => r.heading), [], 'snippets without the word: of the first query?');
+      const status = await page.locator('#search-live').textContent();
+      assert.match(status, /^1 result\.$|^\d+ results/, `the live region says ${JSON.stringify(status)}`);
+
+      // The same query again: its page comes from the session's cache.
+      const before = pageRequests();
+      await search(page, 'fillerword07');
+      await search(page, 'fillerword077');
+      assert.deepEqual(pageRequests().slice(before.length).filter((p) => p.includes('077-filler')), [], 'the page of "Filler 077" was fetched again');
+      assert.equal(await page.locator('#search-live').textContent(), status, 'the live region changed after the snippets came');
+      await settle(page);
+      const unexpected = problems.filter((p) => !p.includes('ERR_ABORTED'));
+      assert.deepEqual(unexpected, [], listing('problems while searching', unexpected));
     });
   });
 
@@ -279,6 +388,23 @@ describe('search results', () => {
     });
   });
 
+  test('a snippet holds the section\'s own text: no permalink, "Show answer", pager, or diagram lines', async () => {
+    await withContext({}, async (context, problems) => {
+      const page = await context.newPage();
+      await page.goto(fixtureServer.url + 'index.html');
+      await search(page, 'quokkaword');
+      const list = await results(page);
+      const check = list.find((r) => r.heading === '🤔 Beginner Check');
+      const opening = list.find((r) => r.heading === 'Checking In');
+      assert.ok(check && opening, `"quokkaword" did not list both sections of "Checking In":\n${describeResults(list).join('\n')}`);
+      assert.equal(check.snippet, 'What is a quokkaword? A quokkaword is a word for tests.');
+      assert.deepEqual(check.snippetMarks, ['quokkaword', 'quokkaword']);
+      assert.equal(opening.snippet, 'What a quokkaword is, asked. quokkaword', 'the opening: its text and the diagram\'s words, no contents, no lines');
+      await settle(page);
+      assert.deepEqual(problems, [], listing('problems while searching', problems));
+    });
+  });
+
   test('a typo in a short word is not corrected, and a word in no lesson says so', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
@@ -294,7 +420,7 @@ describe('search results', () => {
     });
   });
 
-  test('text from the index is shown as text, never as HTML', async () => {
+  test('text from the index and the pages is shown as text, never as HTML', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
       let dialogs = 0;
@@ -422,35 +548,52 @@ describe('search by keyboard', () => {
 });
 
 describe('search at scale and in odd places', () => {
-  test('a query downloads the manifest and a small fraction of the index', async () => {
+  test('a query downloads the manifest and a small fraction of the index, and the pages of the results shown', async () => {
     const dir = path.join(fixture, 'search');
     const files = fs.readdirSync(dir);
+    const raw = (file) => fs.statSync(path.join(dir, file)).size;
     const gz = (file) => zlib.gzipSync(fs.readFileSync(path.join(dir, file))).length;
-    const total = files.reduce((sum, f) => sum + gz(f), 0);
-    await withContext({}, async (context, problems) => {
-      const page = await context.newPage();
-      const start = fixtureServer.requests.length;
-      await page.goto(fixtureServer.url + 'index.html');
-      await settle(page);
-      const before = fixtureServer.requests.length;
-      const early = fixtureServer.requests.slice(start).map((r) => r.path).filter((p) => p.startsWith('/course/search/') || p.includes('search-engine'));
-      assert.deepEqual(early, [], 'nothing but js/search.js is loaded before the box is used');
-      await search(page, 'fillerword077');
-      const list = await results(page);
-      assert.equal(list[0]?.heading, 'Filler 077', `"fillerword077" should find its lesson first:\n${describeResults(list).join('\n')}`);
-      const requested = [...new Set(fixtureServer.requests.slice(before).map((r) => r.path.split('?')[0]).filter((p) => p.startsWith('/course/search/')))].map((p) => p.slice('/course/search/'.length));
-      assert.ok(requested.includes('manifest.js'), `the manifest was not loaded: ${requested.join(', ')}`);
-      const bytes = requested.reduce((sum, f) => sum + gz(f), 0);
-      assert.ok(
-        requested.length <= files.length / 8 && bytes <= total / 8,
-        `the query loaded ${requested.length} of ${files.length} index files, ${bytes} of ${total} gzipped bytes: ${requested.join(', ')}`,
-      );
-      await settle(page);
-      assert.deepEqual(problems, [], listing('problems while searching', problems));
-    });
+    const total = { files: files.length, raw: files.reduce((sum, f) => sum + raw(f), 0), gz: files.reduce((sum, f) => sum + gz(f), 0) };
+    const report = [];
+    // A query's words, its first result, and the most of the index's files
+    // and bytes (raw and gzipped) it may load: results from 8 lessons across
+    // the course need 8 document chunks.
+    const queries = [
+      ['fillerword077', 'Filler 077', 1 / 10],
+      ['signature', null, 1 / 10],
+      ['spreadword', 'Filler 070', 1 / 6],
+    ];
+    for (const [query, first, limit] of queries) {
+      await withContext({}, async (context, problems) => {
+        const page = await context.newPage();
+        const start = fixtureServer.requests.length;
+        await page.goto(fixtureServer.url + 'index.html');
+        await settle(page);
+        const before = fixtureServer.requests.length;
+        const early = fixtureServer.requests.slice(start).map((r) => r.path).filter((p) => p.startsWith('/course/search/') || p.includes('search-engine'));
+        assert.deepEqual(early, [], 'nothing but js/search.js is loaded before the box is used');
+        await search(page, query);
+        const list = await results(page);
+        if (first) assert.equal(list[0]?.heading, first, `"${query}" should find its lesson first:\n${describeResults(list).join('\n')}`);
+        assert.ok(list.length > 0 && list.every((r) => r.snippet), `"${query}": every result has a snippet:\n${describeResults(list).join('\n')}`);
+        const paths = fixtureServer.requests.slice(before).map((r) => r.path.split('?')[0]);
+        const requested = [...new Set(paths.filter((p) => p.startsWith('/course/search/')))].map((p) => p.slice('/course/search/'.length));
+        assert.ok(requested.includes('manifest.js') && requested.includes('lengths.js'), `the manifest or the lengths were not loaded: ${requested.join(', ')}`);
+        const got = { files: requested.length, raw: requested.reduce((sum, f) => sum + raw(f), 0), gz: requested.reduce((sum, f) => sum + gz(f), 0) };
+        report.push(`"${query}": ${got.files} of ${total.files} files, ${got.raw} of ${total.raw} bytes (${got.gz} of ${total.gz} gzipped): ${requested.join(' ')}`);
+        assert.ok(got.files <= total.files * limit && got.raw <= total.raw * limit && got.gz <= total.gz * limit, `more than ${limit.toFixed(2)} of the index: ${report.at(-1)}`);
+        // Pages: those of the results shown, each once, nothing else.
+        const pages = paths.filter((p) => p.endsWith('.html'));
+        const expected = [...new Set(await page.evaluate(() => [...document.querySelectorAll('#search-results [role=option]')].map((o) => o.dataset.page)))];
+        assert.deepEqual([...pages].sort(), expected.map((p) => new URL(p).pathname).sort(), 'the pages fetched for snippets');
+        await settle(page);
+        assert.deepEqual(problems, [], listing('problems while searching', problems));
+      });
+    }
+    console.log(report.join('\n'));
   });
 
-  test('from file:// the index loads as scripts and Enter opens the section', async () => {
+  test('from file:// the index loads as scripts, results have no snippet and say why, and Enter opens the section', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(fileUrl(fixture, '010-filler/index.html'));
@@ -458,6 +601,12 @@ describe('search at scale and in odd places', () => {
       const list = await results(page);
       const position = list.findIndex((r) => r.heading === 'The Introspection Endpoint');
       assert.ok(position >= 0, `no result from file://:\n${describeResults(list).join('\n')}`);
+      assert.equal(list[position].lesson, 'Asking The Server', 'the result names its lesson');
+      assert.deepEqual(list.map((r) => r.snippet).filter(Boolean), [], 'results from file:// have no snippet');
+      const note = page.locator('#search-offline');
+      assert.equal(await note.isVisible(), true, 'the panel says why there are no snippets');
+      assert.match(await note.textContent(), /served over HTTP/);
+      assert.equal((await note.boundingBox()).height < 40, true, 'the note is one line');
       for (let i = 0; i <= position; i++) await page.keyboard.press('ArrowDown');
       const expected = fileUrl(fixture, '04-introspection/index.html') + '#the-introspection-endpoint';
       await Promise.all([page.waitForURL(expected, { timeout: 10_000 }), page.keyboard.press('Enter')]);
@@ -514,12 +663,22 @@ describe('search at scale and in odd places', () => {
     }
   });
 
-  test('without JavaScript the search box is not shown', async () => {
+  test('without JavaScript there is no search box: search.js builds it', async () => {
+    const html = fs.readFileSync(path.join(site, lessons[0]), 'utf8');
+    assert.doesNotMatch(html, /search-input|id="search"/, 'the page carries no search box markup');
     await withContext({ javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
       await page.goto(server.url + lessons[0]);
-      assert.equal(await page.locator('#search').isHidden(), true, 'the search box is hidden without JavaScript');
+      assert.equal(await page.locator('#search, #search-input').count(), 0, 'a search box without JavaScript');
       assert.equal(await page.locator('.site-title').isVisible(), true);
+    });
+    await withContext({}, async (context, problems) => {
+      const page = await context.newPage();
+      await page.goto(server.url + lessons[0]);
+      const order = await page.evaluate(() => [...document.querySelector('.site-header').children].filter((e) => !e.hidden && e.localName !== 'script').map((e) => e.id || e.className));
+      assert.deepEqual(order.slice(-2), ['search', 'theme-toggle'], `the box sits before the theme button: ${order.join(', ')}`);
+      await settle(page);
+      assert.deepEqual(problems, [], listing('problems', problems));
     });
   });
 });

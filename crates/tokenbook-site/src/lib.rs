@@ -172,26 +172,24 @@ impl SearchJob {
         self.key
     }
 
-    /// The index files, as [`search::index`] makes them for the course.
+    /// The index files, as [`search::build_index`] makes them for the
+    /// course.
     pub fn run(&self) -> Vec<OutputFile> {
-        let lessons: Vec<(&str, String)> = self
+        let none = search::Sections::default();
+        let lessons: Vec<search::IndexLesson<'_>> = self
             .lessons
             .iter()
-            .map(|(title, url)| (title.as_str(), url.clone()))
-            .collect();
-        let docs: Vec<(usize, search::Section)> = self
-            .sources
-            .iter()
-            .enumerate()
-            .flat_map(|(i, source)| {
-                source
-                    .iter()
-                    .filter_map(|s| s.lesson.as_ref())
-                    .flat_map(|l| l.sections.iter().cloned())
-                    .map(move |s| (i, s))
+            .zip(&self.sources)
+            .map(|((title, page), source)| search::IndexLesson {
+                title,
+                page,
+                sections: source
+                    .as_ref()
+                    .and_then(|s| s.lesson.as_ref())
+                    .map_or(&none, |l| &l.sections),
             })
             .collect();
-        search::build_index(&lessons, &docs)
+        search::build_index(&lessons)
     }
 
     /// The fingerprint of one of its files.

@@ -10,7 +10,7 @@ use crate::content::split_front_matter;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::FrontMatter;
 use crate::markdown::{self, Outline};
-use crate::search::{self, Section};
+use crate::search::{self, Sections};
 use crate::{SourceFile, cache, credentials, encoding};
 
 /// A source file, decoded and looked at on its own.
@@ -44,8 +44,8 @@ pub(crate) struct LessonParts {
     pub(crate) outline: Outline,
     /// A hash of the heading ids: what other lessons' links may point at.
     pub(crate) anchors: u64,
-    /// The lesson's search documents.
-    pub(crate) sections: Vec<Section>,
+    /// The lesson's search documents and their terms.
+    pub(crate) sections: Sections,
 }
 
 impl Prepared {
@@ -164,7 +164,7 @@ mod tests {
         );
         assert_eq!(lesson.outline.headings.len(), 2);
         assert_eq!(lesson.outline.links[0].dest, "./b.md");
-        assert!(!lesson.sections.is_empty());
+        assert!(!lesson.sections.list.is_empty());
         assert!(
             prepared.diagnostics.is_empty(),
             "{:?}",
