@@ -628,6 +628,17 @@ pub(crate) fn test_context() -> RenderContext<'static> {
 mod tests {
     use super::*;
 
+    /// `src` rendered as lesson `a.md` with no link targets.
+    fn render_alone(src: &str) -> Rendered {
+        render(
+            &parse(src, 0),
+            "a.md",
+            src,
+            &HashMap::new(),
+            &test_context(),
+        )
+    }
+
     #[test]
     fn info_strings() {
         let (lang, attrs) = parse_info("text alt=\"Service A asks, politely\" sample=app-token");
@@ -660,13 +671,7 @@ mod tests {
     #[test]
     fn an_empty_header_cell_is_a_plain_cell_and_playground_titles_follow_the_section() {
         let src = "## Compare\n\n|   | App | User |\n|---|-----|------|\n| sub | client | person |\n\n```playground\n```\n";
-        let r = render(
-            &parse(src, 0),
-            "a.md",
-            src,
-            &HashMap::new(),
-            &test_context(),
-        );
+        let r = render_alone(src);
         assert!(
             r.html
                 .contains("<thead><tr><td></td><th>App</th><th>User</th></tr></thead>"),
@@ -681,13 +686,7 @@ mod tests {
             r.html
         );
         let top = "```playground\n```\n";
-        let r = render(
-            &parse(top, 0),
-            "a.md",
-            top,
-            &HashMap::new(),
-            &test_context(),
-        );
+        let r = render_alone(top);
         assert!(
             r.html.contains("<h2 id=\"playground-title\">"),
             "{}",
@@ -763,13 +762,7 @@ mod tests {
     #[test]
     fn unknown_languages_warn_at_the_fence() {
         let src = "text\n\n```klingon\nqapla'\n```\n";
-        let r = render(
-            &parse(src, 0),
-            "a.md",
-            src,
-            &HashMap::new(),
-            &test_context(),
-        );
+        let r = render_alone(src);
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));
         assert!(r.html.contains("qapla&#39;"));
@@ -778,13 +771,7 @@ mod tests {
     #[test]
     fn diagrams_are_figures_with_alt_text_and_lints_point_into_the_file() {
         let src = "```text alt=\"A box\"\n┌──┐\n│👤 │\n└──┘\n```\n";
-        let r = render(
-            &parse(src, 0),
-            "a.md",
-            src,
-            &HashMap::new(),
-            &test_context(),
-        );
+        let r = render_alone(src);
         assert!(r.html.contains("<pre class=\"diagram\" role=\"img\" aria-label=\"A box\">┌──┐\n│<span class=\"w2\">👤</span> │\n└──┘</pre>"), "{}", r.html);
         assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
         assert_eq!((r.diagnostics[0].line, r.diagnostics[0].column), (3, 4));

@@ -402,18 +402,22 @@ fn a_rebuild_against_written_files_returns_exactly_the_changed_ones() {
     }
 }
 
+/// The attribute values that follow each `prefix` (which ends in `="`).
+fn values_after<'a>(html: &'a str, prefix: &str) -> Vec<&'a str> {
+    html.match_indices(prefix)
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
 #[test]
 fn the_whole_course_page_holds_every_lesson_with_unique_ids_and_inner_links() {
     let build = build(&fixture());
     assert!(build.diagnostics.is_empty(), "{:?}", diagnostics(&build));
     let html = page(&build, "print/index.html");
-    let chapters: Vec<&str> = html
-        .match_indices("<article class=\"chapter\" id=\"")
-        .map(|(i, m)| {
-            let rest = &html[i + m.len()..];
-            &rest[..rest.find('"').unwrap()]
-        })
-        .collect();
+    let chapters = values_after(html, "<article class=\"chapter\" id=\"");
     assert_eq!(chapters, ["01-start", "02-part-03-the-flow", "glossary"]);
     // Lesson 01's link into the part's lesson now points inside the page.
     assert!(
@@ -423,13 +427,7 @@ fn the_whole_course_page_holds_every_lesson_with_unique_ids_and_inner_links() {
     assert!(html.contains("id=\"02-part-03-the-flow--step-one-get-a-token\""));
     // Titles are h2 under the page's own h1; no id repeats.
     assert_eq!(html.matches("<h1").count(), 1, "{html}");
-    let ids: Vec<&str> = html
-        .match_indices(" id=\"")
-        .map(|(i, m)| {
-            let rest = &html[i + m.len()..];
-            &rest[..rest.find('"').unwrap()]
-        })
-        .collect();
+    let ids = values_after(html, " id=\"");
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate ids in {ids:?}");
     assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
