@@ -81,10 +81,11 @@
     var header = document.querySelector(".site-header");
 
     function setOpen(open, focus) {
+      // Open, the header sticks to the top; the panel starts under it.
+      root.classList.toggle("nav-open", open);
       if (open && header) {
         root.style.setProperty("--header-height", header.getBoundingClientRect().bottom + "px");
       }
-      root.classList.toggle("nav-open", open);
       button.setAttribute("aria-expanded", open ? "true" : "false");
       if (open && focus) {
         var target = nav.querySelector('[aria-current="page"]') || nav.querySelector("a");

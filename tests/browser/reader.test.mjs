@@ -47,7 +47,11 @@ describe('course navigation on a phone (375 px)', () => {
       assert.equal(await page.locator('.nav-jump').isVisible(), false, 'the no-script "Contents" jump link shows next to the button');
       assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
 
+      // Reading, the header scrolls away with the page (it is tall on a phone).
       await page.evaluate(() => window.scrollTo(0, 600));
+      const scrolledHeader = await page.locator('.site-header').boundingBox();
+      assert.ok(scrolledHeader.y + scrolledHeader.height <= 0, `the header stays on screen while reading (top ${scrolledHeader.y})`);
+      // Its button is reached again by scrolling up; open the panel from there.
       await toggle.click();
       assert.ok(await nav.isVisible(), 'the navigation did not open');
       assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
@@ -56,6 +60,7 @@ describe('course navigation on a phone (375 px)', () => {
       assert.ok(header.y >= -1 && header.y < 2, `the header scrolled away (top ${header.y}) with the navigation open`);
       assert.ok(Math.abs(box.y - (header.y + header.height)) <= 2, `the panel starts at ${box.y}, not under the header (bottom ${header.y + header.height})`);
       assert.ok(box.width >= PHONE.width - 1, `the panel is ${box.width} px wide at ${PHONE.width} px`);
+      assert.ok(Math.abs(box.y + box.height - PHONE.height) <= 1, `the panel ends at ${box.y + box.height} px, not at the bottom of the ${PHONE.height} px screen: the lesson shows through below it`);
       const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-current'));
       assert.equal(focused, 'page', 'opening the navigation did not move focus to the current lesson');
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
