@@ -204,33 +204,44 @@ fn is_continuation(byte: u8) -> bool {
     (0x80..=0xBF).contains(&byte)
 }
 
+/// The first UTF-8 byte of every character a code page decodes a UTF-8
+/// lead byte (0xC2–0xF4) to: they all lie in U+00C2..=U+015F (Latin-1
+/// letters, and Turkish Ğ İ Ş ğ ı ş). Only these bytes can start mojibake,
+/// so the scan jumps from one to the next instead of reading every
+/// character of a long, clean lesson.
+const LEAD_CHAR_FIRST_BYTES: [u8; 3] = [0xC3, 0xC4, 0xC5];
+
 fn scan(text: &str, page: CodePage, lone_leads: bool) -> Vec<Pending> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let Some(lead) = page.byte(c) else {
-            i += 1;
+    let mut from = 0;
+    // These bytes are never UTF-8 continuation bytes: each starts a char.
+    while let Some(offset) = text.as_bytes()[from..]
+        .iter()
+        .position(|b| LEAD_CHAR_FIRST_BYTES.contains(b))
+    {
+        let start = from + offset;
+        let mut chars = text[start..].char_indices();
+        let Some((_, c)) = chars.next() else { break };
+        let after_lead = start + c.len_utf8();
+        let Some(lead) = page.byte(c).filter(|&b| utf8_len(b) > 0) else {
+            from = after_lead;
             continue;
         };
         let len = utf8_len(lead);
-        if len == 0 {
-            i += 1;
-            continue;
-        }
         let mut bytes = vec![lead];
-        let mut j = i + 1;
-        while bytes.len() < len {
-            match chars.get(j).and_then(|&(_, c)| page.byte(c)) {
+        let mut end = after_lead;
+        for (at, next) in chars {
+            if bytes.len() == len {
+                break;
+            }
+            match page.byte(next) {
                 Some(b) if is_continuation(b) => {
                     bytes.push(b);
-                    j += 1;
+                    end = start + at + next.len_utf8();
                 }
                 _ => break,
             }
         }
-        let end = chars.get(j).map_or(text.len(), |&(at, _)| at);
         let lost = len - bytes.len();
         let whole = lost == 0 && std::str::from_utf8(&bytes).is_ok();
         if whole || (lost > 0 && (bytes.len() >= 2 || lone_leads)) {
@@ -240,9 +251,9 @@ fn scan(text: &str, page: CodePage, lone_leads: bool) -> Vec<Pending> {
                 bytes,
                 lost,
             });
-            i = j;
+            from = end;
         } else {
-            i += 1;
+            from = after_lead;
         }
     }
     found
@@ -491,6 +502,85 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// The scan as first written: every character collected and looked
+    /// at. The jumping scan must find exactly the same stretches.
+    fn scan_every_char(
+        text: &str,
+        page: CodePage,
+        lone_leads: bool,
+    ) -> Vec<(usize, usize, Vec<u8>, usize)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            let len = page.byte(c).map_or(0, utf8_len);
+            if len == 0 {
+                i += 1;
+                continue;
+            }
+            let mut bytes = vec![page.byte(c).unwrap_or_default()];
+            let mut j = i + 1;
+            while bytes.len() < len {
+                match chars.get(j).and_then(|&(_, c)| page.byte(c)) {
+                    Some(b) if is_continuation(b) => {
+                        bytes.push(b);
+                        j += 1;
+                    }
+                    _ => break,
+                }
+            }
+            let end = chars.get(j).map_or(text.len(), |&(at, _)| at);
+            let lost = len - bytes.len();
+            let whole = lost == 0 && std::str::from_utf8(&bytes).is_ok();
+            if whole || (lost > 0 && (bytes.len() >= 2 || lone_leads)) {
+                found.push((start, end, bytes, lost));
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_lead_character_starts_with_a_byte_the_scan_jumps_to() {
+        for page in CodePage::ALL {
+            for (&c, &byte) in page.table() {
+                if utf8_len(byte) > 0 {
+                    let mut utf8 = [0; 4];
+                    let first = c.encode_utf8(&mut utf8).as_bytes()[0];
+                    assert!(
+                        LEAD_CHAR_FIRST_BYTES.contains(&first),
+                        "{}: {c:?} (byte {byte:#x}) starts with {first:#x}",
+                        page.name()
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_jumping_scan_finds_what_reading_every_char_finds(
+            // ހ (U+0780) is DE 80 in UTF-8: through Windows-1254 its lead
+            // reads Ş, one of the few lead characters starting with 0xC5.
+            text in "[a-zé ┌─│📌✅→ığşހ\n]{0,12}",
+            page_index in 0..3usize,
+            lone_leads: bool,
+        ) {
+            let page = CodePage::ALL[page_index];
+            // Garbled through every page, so stretches of all kinds occur.
+            for input in [text.clone(), garble(&text, CodePage::Windows1254), garble(&text, CodePage::Windows1252), garble(&text, CodePage::Latin1)] {
+                let jumping: Vec<_> = scan(&input, page, lone_leads)
+                    .into_iter()
+                    .map(|p| (p.start, p.end, p.bytes, p.lost))
+                    .collect();
+                proptest::prop_assert_eq!(jumping, scan_every_char(&input, page, lone_leads));
+            }
+        }
     }
 
     const SAMPLE: &str =
