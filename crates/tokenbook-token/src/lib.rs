@@ -26,7 +26,6 @@ mod meanings;
 mod never_panics;
 mod payload;
 mod pem;
-#[cfg(any(target_arch = "wasm32", test))]
 mod provider;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod samples;
@@ -56,12 +55,8 @@ pub use validate::{
 /// Makes sure `jsonwebtoken` has a crypto provider. Idempotent, and called
 /// by every function here that signs or verifies, so callers need not.
 ///
-/// Natively a no-op: the `rust_crypto` provider is the default. In the
-/// browser it installs the crate's small HS256/RS256 provider (an
-/// "already installed" answer is ignored).
+/// Installs the crate's own HS256/RS256 provider, in the browser and
+/// natively alike (an "already installed" answer is ignored).
 pub fn install_crypto() {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let _already_installed = provider::PLAYGROUND_PROVIDER.install_default();
-    }
+    let _already_installed = provider::PROVIDER.install_default();
 }

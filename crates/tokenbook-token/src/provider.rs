@@ -1,12 +1,14 @@
-//! The browser's crypto provider for `jsonwebtoken`: HS256 signing and
-//! verification (`hmac` + `sha2`) and RS256 verification (PKCS#1 v1.5 with
-//! SHA-256, `rsa`). Every other algorithm is refused with
-//! `ErrorKind::InvalidAlgorithm`. It is small on purpose: the ready-made
-//! `rust_crypto` provider links P-256, P-384 and Ed25519 too, which would
-//! blow the playground's size budget.
+//! The crate's crypto provider for `jsonwebtoken`, installed in the
+//! browser and natively alike: HS256 signing and verification (`hmac` +
+//! `sha2`), RS256 verification (PKCS#1 v1.5 with SHA-256, `rsa`) and,
+//! natively, RS256 signing for minting the samples. Every other algorithm
+//! is refused with `ErrorKind::InvalidAlgorithm`, in the browser and in the
+//! site build the same way.
 //!
-//! Compiled for wasm32, and into the native tests so that it is checked
-//! against the `rust_crypto` provider.
+//! It is small on purpose: the ready-made `rust_crypto` provider links
+//! P-256, P-384 and Ed25519 too, which would blow the playground's size
+//! budget and add ~40 crates to every build of the command line. The tests
+//! check it against the `rust_crypto` provider.
 
 use hmac::{Hmac, Mac};
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
@@ -20,7 +22,7 @@ use sha2::{Digest, Sha256};
 type HmacSha256 = Hmac<Sha256>;
 
 /// HS256 and RS256 only; see the module documentation.
-pub(crate) static PLAYGROUND_PROVIDER: CryptoProvider = CryptoProvider {
+pub(crate) static PROVIDER: CryptoProvider = CryptoProvider {
     signer_factory: signer_for,
     verifier_factory: verifier_for,
     key_utils: KeyUtils::new_unimplemented(),
@@ -29,6 +31,8 @@ pub(crate) static PLAYGROUND_PROVIDER: CryptoProvider = CryptoProvider {
 fn signer_for(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>, Error> {
     match algorithm {
         Algorithm::HS256 => Ok(Box::new(Hs256::from_secret(key.family(), key.as_bytes())?)),
+        #[cfg(not(target_arch = "wasm32"))]
+        Algorithm::RS256 => Ok(Box::new(Rs256Signer::new(key)?)),
         _ => Err(new_error(ErrorKind::InvalidAlgorithm)),
     }
 }
@@ -130,6 +134,45 @@ impl JwtVerifier for Rs256Verifier {
     }
 }
 
+/// RSASSA-PKCS1-v1_5 with SHA-256, signed with the FAKE private key of the
+/// samples (`EncodingKey::from_rsa_der`: PKCS#1 DER). Native only: the
+/// playground never signs with RSA.
+#[cfg(not(target_arch = "wasm32"))]
+struct Rs256Signer {
+    private_key: rsa::RsaPrivateKey,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Rs256Signer {
+    fn new(key: &EncodingKey) -> Result<Self, Error> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        if key.family() != AlgorithmFamily::Rsa {
+            return Err(new_error(ErrorKind::InvalidKeyFormat));
+        }
+        let private_key = rsa::RsaPrivateKey::from_pkcs1_der(key.as_bytes())
+            .map_err(|error| new_error(ErrorKind::InvalidRsaKey(error.to_string())))?;
+        Ok(Self { private_key })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Signer<Vec<u8>> for Rs256Signer {
+    fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
+        let digest = Sha256::digest(message);
+        // PKCS#1 v1.5 signatures are deterministic: no randomness needed.
+        self.private_key
+            .sign(Pkcs1v15Sign::new::<Sha256>(), &digest)
+            .map_err(SignatureError::from_source)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JwtSigner for Rs256Signer {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::RS256
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use base64::Engine as _;
@@ -150,29 +193,62 @@ mod tests {
 
     fn verifies(token: &str, algorithm: Algorithm, key: &DecodingKey) -> bool {
         let (message, signature) = parts(token);
-        match (PLAYGROUND_PROVIDER.verifier_factory)(&algorithm, key) {
+        match (PROVIDER.verifier_factory)(&algorithm, key) {
             Ok(verifier) => verifier.verify(message.as_bytes(), &signature).is_ok(),
             Err(_) => false,
         }
     }
 
+    /// Signs `message` with jsonwebtoken's own `rust_crypto` provider.
+    fn rust_crypto_signs(message: &str, algorithm: Algorithm, key: &EncodingKey) -> Vec<u8> {
+        let signer =
+            (jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.signer_factory)(&algorithm, key)
+                .expect("rust_crypto signer");
+        signer
+            .try_sign(message.as_bytes())
+            .expect("rust_crypto signs")
+    }
+
+    /// Verifies with jsonwebtoken's own `rust_crypto` provider.
+    fn rust_crypto_verifies(token: &str, algorithm: Algorithm, key: &DecodingKey) -> bool {
+        let (message, signature) = parts(token);
+        let verifier =
+            (jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.verifier_factory)(&algorithm, key)
+                .expect("rust_crypto verifier");
+        verifier.verify(message.as_bytes(), &signature).is_ok()
+    }
+
     #[test]
     fn hs256_signatures_match_rust_crypto() {
-        // Tokens signed by the default (rust_crypto) provider natively.
         let claims = json!({"sub": "billing-service"});
         let token =
             sign_hs256(&claims, b"FAKE-secret-of-at-least-32-bytes!!", None).expect("signs");
-        let (message, expected) = parts(&token);
+        let (message, ours) = parts(&token);
         let key = EncodingKey::from_secret(b"FAKE-secret-of-at-least-32-bytes!!");
-        let signer = (PLAYGROUND_PROVIDER.signer_factory)(&Algorithm::HS256, &key).expect("signer");
-        assert_eq!(
-            signer.try_sign(message.as_bytes()).expect("signs"),
-            expected
-        );
+        assert_eq!(ours, rust_crypto_signs(&message, Algorithm::HS256, &key));
         let right = DecodingKey::from_secret(b"FAKE-secret-of-at-least-32-bytes!!");
         let wrong = DecodingKey::from_secret(b"another secret");
         assert!(verifies(&token, Algorithm::HS256, &right));
+        assert!(rust_crypto_verifies(&token, Algorithm::HS256, &right));
         assert!(!verifies(&token, Algorithm::HS256, &wrong));
+    }
+
+    #[test]
+    fn rs256_signatures_match_rust_crypto() {
+        let keys = course_keys();
+        let token = sign_rs256(
+            &json!({"sub": "billing-service", "scope": "ledger:read"}),
+            keys.rsa_private_pem,
+            Some("FAKE-kid"),
+        )
+        .expect("signs");
+        let (message, ours) = parts(&token);
+        let der = crate::pem::private_key_der(keys.rsa_private_pem).expect("private key");
+        let key = EncodingKey::from_rsa_der(&der);
+        // PKCS#1 v1.5 is deterministic: the same bytes from both providers.
+        assert_eq!(ours, rust_crypto_signs(&message, Algorithm::RS256, &key));
+        let public = crate::pem::public_decoding_key(keys.rsa_public_pem).expect("pem");
+        assert!(rust_crypto_verifies(&token, Algorithm::RS256, &public));
     }
 
     #[test]
@@ -213,7 +289,7 @@ mod tests {
             (Algorithm::HS512, &secret),
         ];
         for (algorithm, key) in refused {
-            let error = (PLAYGROUND_PROVIDER.verifier_factory)(&algorithm, key).err();
+            let error = (PROVIDER.verifier_factory)(&algorithm, key).err();
             assert_eq!(
                 error.map(|e| e.into_kind()),
                 Some(ErrorKind::InvalidAlgorithm),
@@ -221,16 +297,31 @@ mod tests {
             );
         }
         let encoding = EncodingKey::from_secret(b"secret");
-        let error = (PLAYGROUND_PROVIDER.signer_factory)(&Algorithm::RS256, &encoding).err();
+        for algorithm in [Algorithm::HS384, Algorithm::RS384, Algorithm::ES256] {
+            let error = (PROVIDER.signer_factory)(&algorithm, &encoding).err();
+            assert_eq!(
+                error.map(|e| e.into_kind()),
+                Some(ErrorKind::InvalidAlgorithm),
+                "{algorithm:?}"
+            );
+        }
+        // RS256 signing wants an RSA private key, not a secret or garbage.
+        let error = (PROVIDER.signer_factory)(&Algorithm::RS256, &encoding).err();
         assert_eq!(
             error.map(|e| e.into_kind()),
-            Some(ErrorKind::InvalidAlgorithm)
+            Some(ErrorKind::InvalidKeyFormat)
         );
+        let garbage = EncodingKey::from_rsa_der(b"not DER");
+        let error = (PROVIDER.signer_factory)(&Algorithm::RS256, &garbage).err();
+        assert!(matches!(
+            error.map(|e| e.into_kind()),
+            Some(ErrorKind::InvalidRsaKey(_))
+        ));
         // An HMAC secret is no RSA key, and an RSA key is no HMAC secret.
-        assert!((PLAYGROUND_PROVIDER.verifier_factory)(&Algorithm::RS256, &secret).is_err());
-        assert!((PLAYGROUND_PROVIDER.verifier_factory)(&Algorithm::HS256, &rsa).is_err());
+        assert!((PROVIDER.verifier_factory)(&Algorithm::RS256, &secret).is_err());
+        assert!((PROVIDER.verifier_factory)(&Algorithm::HS256, &rsa).is_err());
         let garbage = DecodingKey::from_rsa_der(b"not DER");
-        let error = (PLAYGROUND_PROVIDER.verifier_factory)(&Algorithm::RS256, &garbage).err();
+        let error = (PROVIDER.verifier_factory)(&Algorithm::RS256, &garbage).err();
         assert!(matches!(
             error.map(|e| e.into_kind()),
             Some(ErrorKind::InvalidRsaKey(_))
