@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tokenbook_site::{Diagnostic, SourceFile};
 use walkdir::WalkDir;
 
@@ -177,6 +178,9 @@ impl Tree {
             .follow_root_links(is_root)
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name().to_str().unwrap_or("")));
+        // Sources are read after the walk, in parallel: reading a thousand
+        // lessons one by one leaves the other cores idle.
+        let mut to_read: Vec<(String, PathBuf)> = Vec::new();
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -222,21 +226,35 @@ impl Tree {
             }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             let is_source = name.ends_with(".md") || name == "site.toml" || name == "_part.toml";
-            let found = match sources.as_deref_mut().filter(|_| is_source) {
-                Some(sources) => match std::fs::read(entry.path()) {
-                    Ok(bytes) => {
+            if is_source && sources.is_some() {
+                to_read.push((rel, entry.into_path()));
+            } else {
+                self.entries
+                    .insert(WalkOrder(rel), Found::Asset(entry.into_path()));
+            }
+        }
+        let read: Vec<(String, std::io::Result<Vec<u8>>)> = to_read
+            .into_par_iter()
+            .map(|(rel, path)| {
+                let bytes = std::fs::read(path);
+                (rel, bytes)
+            })
+            .collect();
+        for (rel, bytes) in read {
+            let found = match bytes {
+                Ok(bytes) => {
+                    if let Some(sources) = sources.as_deref_mut() {
                         sources.push(SourceFile {
                             path: rel.clone(),
                             bytes,
                         });
-                        Found::Source
                     }
-                    Err(e) => Found::ReadProblem(
-                        Diagnostic::error(rel.clone(), format!("cannot read the file: {e}"))
-                            .with_hint("check its permissions"),
-                    ),
-                },
-                None => Found::Asset(entry.into_path()),
+                    Found::Source
+                }
+                Err(e) => Found::ReadProblem(
+                    Diagnostic::error(rel.clone(), format!("cannot read the file: {e}"))
+                        .with_hint("check its permissions"),
+                ),
             };
             self.entries.insert(WalkOrder(rel), found);
         }

@@ -215,10 +215,8 @@ fn scan(text: &str, page: CodePage, lone_leads: bool) -> Vec<Pending> {
     let mut found = Vec::new();
     let mut from = 0;
     // These bytes are never UTF-8 continuation bytes: each starts a char.
-    while let Some(offset) = text.as_bytes()[from..]
-        .iter()
-        .position(|b| LEAD_CHAR_FIRST_BYTES.contains(b))
-    {
+    let [a, b, c] = LEAD_CHAR_FIRST_BYTES;
+    while let Some(offset) = memchr::memchr3(a, b, c, &text.as_bytes()[from..]) {
         let start = from + offset;
         let mut chars = text[start..].char_indices();
         let Some((_, c)) = chars.next() else { break };

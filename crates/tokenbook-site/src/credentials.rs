@@ -82,7 +82,7 @@ pub fn is_known_fake_jwt(header: &Value, payload: &Value) -> bool {
 pub fn jwts(text: &str) -> Vec<(usize, usize, Value, Value)> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(i) = text[from..].find("eyJ") {
+    while let Some(i) = memchr::memmem::find(&text.as_bytes()[from..], b"eyJ") {
         let start = from + i;
         let len = text[start..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
@@ -124,10 +124,8 @@ pub fn secret_values(text: &str) -> Vec<(usize, String)> {
     let mut values = Vec::new();
     let lower = text.to_ascii_lowercase();
     for name in ["client_secret", "\"secret\""] {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(name) {
-            let after_name = from + i + name.len();
-            from = after_name;
+        for i in memchr::memmem::find_iter(lower.as_bytes(), name) {
+            let after_name = i + name.len();
             // An assignment: the name, maybe a closing quote, `=` or `:`,
             // then the value (maybe quoted). A name in a sentence is none.
             let rest = text[after_name..]
