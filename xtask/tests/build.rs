@@ -159,6 +159,16 @@ fn each_rebuild_gives_exactly_what_a_fresh_build_writes() {
     std::fs::remove_dir_all(content.join("pic")).unwrap();
     write("pic", "a file again");
     build("and a file again");
+    // A file goes from a folder that stays. Each build syncs into the
+    // build before last, so both copies must have held the file.
+    std::fs::create_dir(content.join("img")).unwrap();
+    write("img/kept.png", "kept");
+    write("img/dropped.png", "dropped");
+    build("two assets in a folder");
+    build("two assets in a folder, again");
+    std::fs::remove_file(content.join("img/dropped.png")).unwrap();
+    build("one asset gone, its folder stays");
+    build("one asset gone, again");
     // A failed build in between touches neither the site nor the next build.
     write("04_D.md", "# D\n\n[broken](./nowhere.md)\n");
     let before = snapshot(&out);

@@ -388,88 +388,112 @@ pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
     } else {
         HashMap::new()
     };
-    let lesson_pages: Vec<Arc<LessonOut>> = course
-        .lessons
-        .par_iter()
-        .enumerate()
-        .map(|(i, lesson)| {
-            // Equal keys, equal page: the page follows from the source, the
-            // URL, what links resolve against and the course's shape.
-            let key = cache::key_of(&(
-                source_hash(i),
-                lesson.path,
-                &lesson.url,
-                link_shape,
-                site_shape,
-                input.now,
-            ));
-            cache.lesson(key, || {
-                let mut found = Vec::new();
-                let targets = links::resolve_all(
-                    &index,
-                    i,
-                    lesson.path,
-                    lesson.source,
-                    &outline(i).links,
-                    &mut found,
-                );
-                let context = markdown::RenderContext {
-                    page_url: &lesson.url,
-                    playground: &kit,
-                    cache: Some(cache),
-                };
-                let mut sorted_targets: Vec<_> = targets.iter().collect();
-                sorted_targets.sort_by_key(|(offset, _)| **offset);
-                let body_key = cache::key_of(&(
-                    lesson.path,
+    // The search index: each lesson's sections come with its source; only
+    // putting them together is done for the whole course.
+    let job = SearchJob {
+        key: cache::key_of(&(
+            "search",
+            &titles,
+            course.lessons.iter().map(|l| &l.url).collect::<Vec<_>>(),
+            (0..course.lessons.len())
+                .map(source_hash)
+                .collect::<Vec<_>>(),
+        )),
+        lessons: titles
+            .iter()
+            .zip(&course.lessons)
+            .map(|(title, l)| (title.clone(), format!("{}index.html", l.url)))
+            .collect(),
+        sources: lesson_sources.iter().map(|s| s.cloned()).collect(),
+    };
+    let render_lessons = || -> Vec<Arc<LessonOut>> {
+        course
+            .lessons
+            .par_iter()
+            .enumerate()
+            .map(|(i, lesson)| {
+                // Equal keys, equal page: the page follows from the source, the
+                // URL, what links resolve against and the course's shape.
+                let key = cache::key_of(&(
                     source_hash(i),
+                    lesson.path,
                     &lesson.url,
-                    &sorted_targets,
+                    link_shape,
+                    site_shape,
                     input.now,
                 ));
-                let rendered = cache.body(body_key, || {
-                    let events = markdown::parse(lesson.body, lesson.body_offset);
-                    markdown::render(&events, lesson.path, lesson.source, &targets, &context)
-                });
-                found.extend(rendered.diagnostics.iter().cloned());
-                let playground = rendered.playgrounds > 0;
-                // The page around the body: the same when the body and the
-                // course's shape are.
-                let page_key = cache::key_of(&(body_key, site_shape, lesson.path));
-                let page = cache.page(page_key, || {
-                    view.lesson_page(
+                cache.lesson(key, || {
+                    let mut found = Vec::new();
+                    let targets = links::resolve_all(
+                        &index,
                         i,
-                        rendered.title_html.as_deref(),
-                        &rendered.html,
-                        &outline(i).headings,
-                        playground,
-                    )
-                    .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found))
-                });
-                // The lesson as a chapter of the whole-course page.
-                let chapter = print_page.then(|| {
-                    let key = &chapter_keys[lesson.url.as_str()];
-                    let title_html = match rendered.title_html.as_deref() {
-                        Some(title) => title.to_string(),
-                        None => format!("<h1>{}</h1>", html::escape(&view.titles[i])),
+                        lesson.path,
+                        lesson.source,
+                        &outline(i).links,
+                        &mut found,
+                    );
+                    let context = markdown::RenderContext {
+                        page_url: &lesson.url,
+                        playground: &kit,
+                        cache: Some(cache),
                     };
-                    (
-                        key.clone(),
-                        print::chapter(&title_html, &lesson.url, key, &chapter_keys),
-                        print::chapter(&rendered.html, &lesson.url, key, &chapter_keys),
-                    )
-                });
-                LessonOut {
-                    body_key,
-                    page_key,
-                    page,
-                    diagnostics: found,
-                    playground,
-                    chapter,
-                }
+                    let mut sorted_targets: Vec<_> = targets.iter().collect();
+                    sorted_targets.sort_by_key(|(offset, _)| **offset);
+                    let body_key = cache::key_of(&(
+                        lesson.path,
+                        source_hash(i),
+                        &lesson.url,
+                        &sorted_targets,
+                        input.now,
+                    ));
+                    let rendered = cache.body(body_key, || {
+                        let events = markdown::parse(lesson.body, lesson.body_offset);
+                        markdown::render(&events, lesson.path, lesson.source, &targets, &context)
+                    });
+                    found.extend(rendered.diagnostics.iter().cloned());
+                    let playground = rendered.playgrounds > 0;
+                    // The page around the body: the same when the body and the
+                    // course's shape are.
+                    let page_key = cache::key_of(&(body_key, site_shape, lesson.path));
+                    let page = cache.page(page_key, || {
+                        view.lesson_page(
+                            i,
+                            rendered.title_html.as_deref(),
+                            &rendered.html,
+                            &outline(i).headings,
+                            playground,
+                        )
+                        .unwrap_or_else(|e| template_failure(lesson.path, &e, &mut found))
+                    });
+                    // The lesson as a chapter of the whole-course page.
+                    let chapter = print_page.then(|| {
+                        let key = &chapter_keys[lesson.url.as_str()];
+                        let title_html = match rendered.title_html.as_deref() {
+                            Some(title) => title.to_string(),
+                            None => format!("<h1>{}</h1>", html::escape(&view.titles[i])),
+                        };
+                        (
+                            key.clone(),
+                            print::chapter(&title_html, &lesson.url, key, &chapter_keys),
+                            print::chapter(&rendered.html, &lesson.url, key, &chapter_keys),
+                        )
+                    });
+                    LessonOut {
+                        body_key,
+                        page_key,
+                        page,
+                        diagnostics: found,
+                        playground,
+                        chapter,
+                    }
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    // The index does not depend on the pages: it is made beside them.
+    let (lesson_pages, search_files) = rayon::join(render_lessons, || {
+        (!reuse.defer_search).then(|| cache.search(job.key, || job.run()))
+    });
 
     let mut out = Emitter {
         written: reuse.written,
@@ -549,33 +573,15 @@ pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
         cache.page(key, || view.sitemap()),
     );
 
-    // The search index: each lesson's sections come with its source; only
-    // putting them together is done for the whole course.
-    let job = SearchJob {
-        key: cache::key_of(&(
-            "search",
-            &titles,
-            course.lessons.iter().map(|l| &l.url).collect::<Vec<_>>(),
-            (0..course.lessons.len())
-                .map(source_hash)
-                .collect::<Vec<_>>(),
-        )),
-        lessons: titles
-            .iter()
-            .zip(&course.lessons)
-            .map(|(title, l)| (title.clone(), format!("{}index.html", l.url)))
-            .collect(),
-        sources: lesson_sources.iter().map(|s| s.cloned()).collect(),
-    };
-    let search = if reuse.defer_search {
-        Some(job)
-    } else {
-        let files = cache.search(job.key, || job.run());
-        let files = Arc::try_unwrap(files).unwrap_or_else(|kept| kept.as_ref().clone());
-        for file in files {
-            out.emit_bytes(job.fingerprint(&file.path), file);
+    let search = match search_files {
+        None => Some(job),
+        Some(files) => {
+            let files = Arc::try_unwrap(files).unwrap_or_else(|kept| kept.as_ref().clone());
+            for file in files {
+                out.emit_bytes(job.fingerprint(&file.path), file);
+            }
+            None
         }
-        None
     };
 
     diagnostics.sort_by(|a, b| {
