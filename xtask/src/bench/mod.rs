@@ -199,7 +199,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         return Err("--sizes needs at least one size of 2 lessons or more".into());
     }
     let xtask = std::env::current_exe().map_err(|e| format!("where is xtask? {e}"))?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // What users type: `cargo` as their shell finds it (with rustup, its
+    // proxy, which reads rust-toolchain.toml first), not the cargo binary
+    // that runs this benchmark.
+    let cargo = find_on_path("cargo")
+        .map(PathBuf::into_os_string)
+        .or_else(|| std::env::var_os("CARGO"))
+        .unwrap_or_else(|| "cargo".into());
+    eprintln!("cargo: {}", Path::new(&cargo).display());
     std::fs::create_dir_all(args.dir.join("logs"))
         .map_err(|e| format!("{}: {e}", args.dir.display()))?;
 
@@ -285,6 +292,11 @@ fn bench_size(
     let mut ours_cargo = Command::new(cargo);
     ours_cargo
         .current_dir(repo_root())
+        // rustup's proxy set these for this process; a user's shell has
+        // neither, so the proxy has to look the toolchain up as it does
+        // for them.
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("RUSTUP_TOOLCHAIN_SOURCE")
         .args(["xtask", "build", "--content"])
         .arg(&content)
         .arg("--out")
