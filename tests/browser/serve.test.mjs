@@ -15,10 +15,10 @@ let browser;
 let server;
 let content;
 
-/** Starts the xtask binary's `serve` on a free port; resolves to its URL. */
+/** Starts the server binary (`cargo xtask serve` runs it) on a free port; resolves to its URL. */
 function startServe(contentDir, outDir) {
-  const xtask = path.join(repoRoot, 'target', 'debug', 'xtask');
-  const child = spawn(xtask, ['serve', '--port', '0', '--content', contentDir, '--out', outDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const binary = path.join(repoRoot, 'target', 'debug', 'xtask-serve');
+  const child = spawn(binary, ['--port', '0', '--content', contentDir, '--out', outDir], { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
     const timer = setTimeout(() => reject(new Error('serve printed no address within 60 s')), 60_000);

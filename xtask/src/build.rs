@@ -11,51 +11,53 @@ use crate::{output, read, repo_root};
 
 /// The directories a build reads and writes (shared by `build` and `serve`).
 #[derive(clap::Args)]
-pub(crate) struct Dirs {
+pub struct Dirs {
     /// The lessons.
     #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("content"))]
-    pub(crate) content: PathBuf,
+    pub content: PathBuf,
     /// Where the site goes; replaced as a whole when a build succeeds.
     #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("public"))]
-    pub(crate) out: PathBuf,
+    pub out: PathBuf,
     /// Files copied as they are into the site (stylesheets, scripts).
     #[arg(long = "static", value_name = "DIR", default_value_os_t = repo_root().join("static"))]
-    pub(crate) static_dir: PathBuf,
+    pub static_dir: PathBuf,
 }
 
 impl Dirs {
     /// The checked output location for these directories.
-    pub(crate) fn plan(&self) -> Result<output::Plan, String> {
+    pub fn plan(&self) -> Result<output::Plan, String> {
         output::Plan::new(&self.out, &self.content, &self.static_dir, &repo_root())
     }
 }
 
 /// Arguments of `cargo xtask build`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
+    /// What to read and where to write.
     #[command(flatten)]
-    dirs: Dirs,
+    pub dirs: Dirs,
     /// Treat warnings as errors: write nothing if there are any.
     #[arg(long)]
-    deny_warnings: bool,
+    pub deny_warnings: bool,
 }
 
 /// A site built in memory, with everything to copy beside it.
-pub(crate) struct Assembled {
+pub struct Assembled {
     /// The pages and every diagnostic, reading problems included.
-    pub(crate) build: tokenbook_site::Build,
+    pub build: tokenbook_site::Build,
     /// Static files and content assets: where they are, their site paths.
-    pub(crate) copies: Vec<(PathBuf, String)>,
+    pub copies: Vec<(PathBuf, String)>,
 }
 
 impl Assembled {
-    pub(crate) fn count(&self, severity: Severity) -> usize {
+    /// How many diagnostics have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
         self.build.count(severity)
     }
 }
 
 /// Reads the content and static directories and builds the site in memory.
-pub(crate) fn assemble(
+pub fn assemble(
     content: &Path,
     static_dir: &Path,
     cache: &tokenbook_site::Cache,
@@ -82,7 +84,7 @@ pub(crate) fn assemble(
 }
 
 /// Runs the build and prints diagnostics and a summary line.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     let started = Instant::now();
     let plan = args.dirs.plan()?;
     let mut site = assemble(
@@ -124,14 +126,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
 }
 
 /// The current time in Unix seconds: when the playground's samples are issued.
-pub(crate) fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Prints every diagnostic for a terminal, paths under `root`.
-pub(crate) fn report(diagnostics: &[Diagnostic], root: &str) {
+pub fn report(diagnostics: &[Diagnostic], root: &str) {
     for d in diagnostics {
         eprintln!("{}\n", d.render(root));
     }

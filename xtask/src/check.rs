@@ -14,7 +14,7 @@ use crate::repo_root;
 
 /// How to print the findings.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Format {
+pub enum Format {
     /// `path:line:col: severity: message` with the source line and a hint.
     Text,
     /// One JSON array of {path, line, column, severity, message, hint}.
@@ -23,7 +23,7 @@ pub(crate) enum Format {
 
 /// Arguments of `cargo xtask check`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
     /// The lessons to check.
     #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("content"))]
     content: PathBuf,
@@ -39,7 +39,7 @@ pub(crate) struct Args {
 }
 
 /// Checks the content; fails on errors (and on warnings if asked).
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     let site = assemble(
         &args.content,
         &args.static_dir,

@@ -10,14 +10,14 @@ use tokenbook_diagram::mojibake::{self, Replacement};
 
 /// Arguments of `cargo xtask fix-encoding`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
     /// The files to repair.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 }
 
 /// Repairs each file; fails if any file could not be read or written.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     let mut failed = false;
     for file in &args.files {
         if let Err(message) = fix(file) {

@@ -1,23 +1,12 @@
-//! `cargo xtask`: the tokenbook command line. Each command is a module with
-//! its arguments and a `run`; the pure work happens in the library crates,
-//! this binary does the file system and the terminal.
+//! `cargo xtask`: the tokenbook command line. Parses the command and runs
+//! it from the xtask library; `serve` is handed to the `xtask-serve`
+//! binary through cargo (see the library's documentation for why).
 
-mod bench;
-mod build;
-mod check;
-mod fix_encoding;
-mod new;
-mod output;
-mod read;
-mod serve;
-mod size;
-mod test;
-mod wasm;
-
-use std::path::PathBuf;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{bench, build, check, fix_encoding, new, repo_root, size, test};
 
 /// tokenbook: a static site generator for a course of markdown lessons.
 #[derive(Parser)]
@@ -32,7 +21,12 @@ enum Command {
     /// Render the content directory into a complete static site.
     Build(build::Args),
     /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages.
-    Serve(serve::Args),
+    #[command(disable_help_flag = true)]
+    Serve {
+        /// Options of the server (`cargo xtask serve --help` lists them).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
     /// Run every lint without writing anything; --format json for editors.
     Check(check::Args),
     /// Create the next numbered lesson from a template.
@@ -58,7 +52,7 @@ fn main() -> ExitCode {
         Command::FixEncoding(args) => fix_encoding::run(&args),
         Command::Size(args) => size::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Serve(args) => serve::run(&args),
+        Command::Serve { args } => serve(&args),
         Command::New(args) => new::run(&args),
         Command::Bench(args) => bench::run(&args),
     };
@@ -71,11 +65,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// The repository root, where the default `content/`, `static/` and
-/// `public/` live.
-pub(crate) fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default()
+/// Becomes `cargo run --package xtask-serve -- ARGS` (cargo builds the
+/// server first when needed, then itself becomes the server): one process
+/// throughout, so a signal sent to `cargo xtask serve` reaches the server.
+fn serve(args: &[OsString]) -> Result<ExitCode, String> {
+    use std::os::unix::process::CommandExt as _;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let error = std::process::Command::new(cargo)
+        .arg("run")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(repo_root().join("Cargo.toml"))
+        .args(["--package", "xtask-serve", "--"])
+        .args(args)
+        .exec();
+    Err(format!("cannot run cargo to start the server: {error}"))
 }

@@ -9,7 +9,7 @@ use crate::repo_root;
 
 /// Arguments of `cargo xtask new`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
     /// The lesson's title, e.g. "Token Caching".
     title: String,
     /// The content directory.
@@ -21,7 +21,7 @@ pub(crate) struct Args {
 }
 
 /// Writes the new lesson and prints its path and URL.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     let title = args.title.trim();
     let words: Vec<String> = title
         .split(|c: char| !c.is_alphanumeric())

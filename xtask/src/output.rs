@@ -16,7 +16,7 @@ use tokenbook_site::OutputFile;
 const MARKER: &str = ".tokenbook-output";
 
 /// A checked output location.
-pub(crate) struct Plan {
+pub struct Plan {
     target: PathBuf,
     parent: PathBuf,
     name: String,
@@ -24,12 +24,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// Checks that `out` may be replaced.
-    pub(crate) fn new(
-        out: &Path,
-        content: &Path,
-        static_dir: &Path,
-        repo: &Path,
-    ) -> Result<Plan, String> {
+    pub fn new(out: &Path, content: &Path, static_dir: &Path, repo: &Path) -> Result<Plan, String> {
         let target = absolute(out)?;
         let name = target
             .file_name()
@@ -102,11 +97,7 @@ impl Plan {
     /// system creating and deleting thousands of files on every build (on
     /// ext4 that cost more than rendering the site). A lock keeps two builds
     /// into the same directory from sharing the staging directory.
-    pub(crate) fn write(
-        &self,
-        files: &[OutputFile],
-        copies: &[(PathBuf, String)],
-    ) -> Result<(), String> {
+    pub fn write(&self, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<(), String> {
         // The lock is on the parent directory itself (it outlives every
         // rename below, and leaves no file behind).
         let lock =

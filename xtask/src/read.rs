@@ -15,18 +15,18 @@ use tokenbook_site::{Diagnostic, SourceFile};
 use walkdir::WalkDir;
 
 /// What the content directory holds.
-pub(crate) struct Content {
+pub struct Content {
     /// Lessons, `site.toml` and `_part.toml` files.
-    pub(crate) sources: Vec<SourceFile>,
+    pub sources: Vec<SourceFile>,
     /// Other files: relative path and where they are.
-    pub(crate) assets: Vec<(String, PathBuf)>,
+    pub assets: Vec<(String, PathBuf)>,
     /// Files that could not be read.
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Reads every file of the content directory, skipping hidden files and
 /// editor backups.
-pub(crate) fn content(dir: &Path) -> Result<Content, String> {
+pub fn content(dir: &Path) -> Result<Content, String> {
     let (tree, sources) = Tree::scan(dir)?;
     Ok(Content {
         sources,
@@ -37,13 +37,13 @@ pub(crate) fn content(dir: &Path) -> Result<Content, String> {
 
 /// The content directory as last read: every file, in the order a walk
 /// visits them, with what it is. Sources' bytes are handed out, not kept.
-pub(crate) struct Tree {
+pub struct Tree {
     root: PathBuf,
     entries: BTreeMap<WalkOrder, Found>,
 }
 
 /// A change to the sources since the tree was last read.
-pub(crate) enum Change {
+pub enum Change {
     /// A source was read (it is new or may have changed).
     Read(SourceFile),
     /// A source is gone.
@@ -82,7 +82,7 @@ impl PartialOrd for WalkOrder {
 
 impl Tree {
     /// Reads the whole content directory.
-    pub(crate) fn scan(dir: &Path) -> Result<(Tree, Vec<SourceFile>), String> {
+    pub fn scan(dir: &Path) -> Result<(Tree, Vec<SourceFile>), String> {
         if !dir.is_dir() {
             return Err(format!(
                 "the content directory {} does not exist; create it or pass --content DIR",
@@ -102,7 +102,7 @@ impl Tree {
     /// directory, `/`-separated; `""` is all of it): files and whole
     /// folders, whether they were changed, created, deleted or renamed.
     /// Returns the sources read and the sources gone, each path once.
-    pub(crate) fn update(&mut self, paths: &[String]) -> Vec<Change> {
+    pub fn update(&mut self, paths: &[String]) -> Vec<Change> {
         let mut changes: BTreeMap<String, Change> = BTreeMap::new();
         for rel in paths {
             let rel = rel.trim_matches('/');
@@ -144,7 +144,7 @@ impl Tree {
 
     /// Content files that are not sources, in walk order: relative path
     /// and where they are.
-    pub(crate) fn assets(&self) -> Vec<(String, PathBuf)> {
+    pub fn assets(&self) -> Vec<(String, PathBuf)> {
         self.entries
             .iter()
             .filter_map(|(rel, found)| match found {
@@ -156,7 +156,7 @@ impl Tree {
 
     /// What could not be read: problems of the walk, then unreadable
     /// sources, each in walk order.
-    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let walk = self.entries.values().filter_map(|found| match found {
             Found::WalkProblem(d) => Some(d.clone()),
             _ => None,
@@ -262,7 +262,7 @@ impl Tree {
 }
 
 /// The files of the static directory: site path and where they are.
-pub(crate) fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+pub fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     if !dir.is_dir() {
         return Err(format!(
             "the static directory {} does not exist; pass --static DIR",
@@ -287,7 +287,7 @@ pub(crate) fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String>
 
 /// True for a relative path that reading skips: a hidden file or folder
 /// on the way, or an editor's backup or swap file.
-pub(crate) fn is_ignored(rel: &str) -> bool {
+pub fn is_ignored(rel: &str) -> bool {
     rel.split('/').any(is_hidden)
 }
 

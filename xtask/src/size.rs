@@ -21,14 +21,14 @@ const WASM_BUDGET: usize = 110 * 1024;
 
 /// Arguments of `cargo xtask size`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
     /// The built site to measure.
     #[arg(long, value_name = "DIR", default_value_os_t = repo_root().join("public"))]
-    pub(crate) out: PathBuf,
+    pub out: PathBuf,
 }
 
 /// Prints the table; fails when a budget is exceeded.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     if !args.out.join("index.html").exists() {
         return Err(format!(
             "{} holds no built site; run cargo xtask build first",

@@ -10,14 +10,14 @@ use crate::repo_root;
 
 /// Arguments of `cargo xtask test`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
     /// Run only the Rust tests.
     #[arg(long)]
     no_browser: bool,
 }
 
 /// Runs the suites one after the other; stops at the first that fails.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     let root = repo_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     step(

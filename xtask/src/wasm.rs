@@ -1,8 +1,8 @@
 //! The playground's WebAssembly: `tokenbook-wasm` compiled for
 //! `wasm32-unknown-unknown` with the size-optimised `wasm-release` profile,
-//! then bound for the browser through the `wasm-bindgen-cli-support`
-//! library (pinned to the same version as `wasm-bindgen`, so no separately
-//! installed CLI can drift), then shrunk with `wasm-opt -Oz` from npm's
+//! then bound for the browser by `xtask-bindgen` (the
+//! `wasm-bindgen-cli-support` library pinned to the same version as
+//! `wasm-bindgen`, in a binary of its own), then shrunk with `wasm-opt -Oz` from npm's
 //! `binaryen` (pinned in `xtask/tools`; Debian's older wasm-opt corrupts
 //! externref tables). Skipped when none of its inputs changed.
 
@@ -14,7 +14,7 @@ use std::process::Command;
 use walkdir::WalkDir;
 
 /// The files the site needs: where they are, and their site paths.
-pub(crate) fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let work = root.join("target/tokenbook-wasm");
     let pkg = work.join("pkg");
     let stamp_file = work.join("stamp");
@@ -34,7 +34,7 @@ pub(crate) fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     }
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let status = Command::new(cargo)
+    let status = Command::new(&cargo)
         .args([
             "build",
             "--quiet",
@@ -58,14 +58,18 @@ pub(crate) fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     // never sees half the files.
     let staging = work.join(format!("pkg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&input)
-        .web(true)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?
-        .omit_default_module_path(false)
-        .typescript(false)
-        .generate(&staging)
-        .map_err(|e| format!("wasm-bindgen on {}: {e}", input.display()))?;
+    let status = Command::new(&cargo)
+        .args(["run", "--quiet", "--package", "xtask-bindgen", "--"])
+        .arg(&input)
+        .arg(&staging)
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo to bind the playground: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "binding the playground's WebAssembly for the browser failed ({status})"
+        ));
+    }
     optimise(root, &staging.join("tokenbook_wasm_bg.wasm"))?;
     let _ = std::fs::remove_dir_all(&pkg);
     std::fs::rename(&staging, &pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
@@ -122,15 +126,19 @@ fn optimise(root: &Path, module: &Path) -> Result<(), String> {
 }
 
 /// A hash of everything the module is built from: both crates' files, the
-/// workspace manifest, the lock file and the toolchain file.
+/// binding tool, the workspace manifest, the lock file and the toolchain file.
 fn inputs_hash(root: &Path) -> u64 {
     let mut hasher = DefaultHasher::new();
-    let mut paths: Vec<PathBuf> = ["crates/tokenbook-wasm", "crates/tokenbook-token"]
-        .iter()
-        .flat_map(|dir| WalkDir::new(root.join(dir)).into_iter().flatten())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
+    let mut paths: Vec<PathBuf> = [
+        "crates/tokenbook-wasm",
+        "crates/tokenbook-token",
+        "xtask/bindgen",
+    ]
+    .iter()
+    .flat_map(|dir| WalkDir::new(root.join(dir)).into_iter().flatten())
+    .filter(|e| e.file_type().is_file())
+    .map(|e| e.into_path())
+    .collect();
     paths.extend(
         [
             "Cargo.toml",

@@ -52,7 +52,7 @@ const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// A static site generator to compare with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
-pub(crate) enum Peer {
+pub enum Peer {
     /// mdBook: `mdbook build DIR`.
     Mdbook,
     /// Zola: `zola build --force --output-dir DIR`, run inside the site.
@@ -97,7 +97,7 @@ impl Peer {
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
-pub(crate) struct Args {
+pub struct Args {
     /// Measured builds per corpus size and tool, after one warm-up build.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
@@ -190,7 +190,7 @@ struct Reload {
 }
 
 /// Runs the whole benchmark and prints the tables.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> Result<ExitCode, String> {
     let root = repo_root();
     let mut sizes = args.sizes.clone();
     sizes.sort_unstable();

@@ -16,9 +16,21 @@ use crate::repo_root;
 
 use super::*;
 
-/// Starts `xtask serve` on a copy of the corpus of `n` lessons, listens to
-/// its event stream and times edits of one lesson until `event: reload`.
+/// Starts the server (`xtask-serve`, built first) on a copy of the corpus
+/// of `n` lessons, listens to its event stream and times edits of one
+/// lesson until `event: reload`.
 pub(super) fn reload_latency(args: &Args, xtask: &Path, n: usize) -> Result<Reload, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = Command::new(cargo)
+        .current_dir(repo_root())
+        .args(["build", "--quiet", "--package", "xtask-serve"])
+        .status()
+        .map_err(|e| format!("cannot run cargo to build xtask-serve: {e}"))?;
+    if !built.success() {
+        return Err(format!("building xtask-serve failed ({built})"));
+    }
+    // Beside xtask, in the same target directory.
+    let server_binary = xtask.with_file_name("xtask-serve");
     let content = args.dir.join(format!("serve-content-{n}"));
     let out = args.dir.join(format!("serve-out-{n}"));
     let _ = std::fs::remove_dir_all(&content);
@@ -41,9 +53,9 @@ pub(super) fn reload_latency(args: &Args, xtask: &Path, n: usize) -> Result<Relo
         args.reload_edits,
         edited.display()
     );
-    let mut server = Command::new(xtask)
+    let mut server = Command::new(&server_binary)
         .current_dir(repo_root())
-        .args(["serve", "--port", "0", "--content"])
+        .args(["--port", "0", "--content"])
         .arg(&content)
         .arg("--out")
         .arg(&out)
@@ -51,7 +63,7 @@ pub(super) fn reload_latency(args: &Args, xtask: &Path, n: usize) -> Result<Relo
         .stdout(Stdio::piped())
         .stderr(log_file)
         .spawn()
-        .map_err(|e| format!("cannot start xtask serve: {e}"))?;
+        .map_err(|e| format!("cannot start {}: {e}", server_binary.display()))?;
     let result = drive_server(
         &mut server,
         &edited,

@@ -1,5 +1,6 @@
-//! `cargo xtask serve`: build, serve the output on 127.0.0.1, and rebuild on
-//! every change to the content or static files. Rebuilds re-read only the
+//! `cargo xtask serve` (this binary, `xtask-serve`, which `cargo xtask`
+//! starts): build, serve the output on 127.0.0.1, and rebuild on every
+//! change to the content or static files. Rebuilds re-read only the
 //! paths the watcher reports, reuse a [`Cache`] (an unchanged lesson costs a
 //! lookup), write only the files whose fingerprint changed and then tell
 //! every open page to reload, keeping its scroll position. The search index
@@ -31,7 +32,8 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::{output, read, repo_root};
+use clap::Parser;
+use xtask::{output, read, repo_root};
 
 /// Where the live-reload script and its event stream are served.
 const LIVE_SCRIPT: &str = "/__tokenbook/live.js";
@@ -46,13 +48,15 @@ const SETTLE: Duration = Duration::from_millis(10);
 /// on their way.
 const SETTLED: Duration = Duration::from_millis(2);
 
-/// Arguments of `cargo xtask serve`.
-#[derive(clap::Args)]
-pub(crate) struct Args {
+/// Build, serve on 127.0.0.1 and rebuild on every change, reloading open
+/// pages.
+#[derive(Parser)]
+#[command(name = "cargo xtask serve", bin_name = "cargo xtask serve", version)]
+struct Args {
     /// The content and static directories are watched; the site is written
     /// to and served from the output directory.
     #[command(flatten)]
-    dirs: crate::build::Dirs,
+    dirs: xtask::build::Dirs,
     /// The port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 8000)]
     port: u16,
@@ -131,7 +135,17 @@ struct Builder {
 }
 
 /// Serves until interrupted.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+fn main() -> ExitCode {
+    match run(&Args::parse()) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<ExitCode, String> {
     let plan = args.dirs.plan()?;
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
@@ -151,7 +165,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         input: SiteInput {
             // When this session's playground samples are issued: fixed, so
             // a rebuild reuses every lesson it does not need to redo.
-            now: crate::build::unix_now(),
+            now: xtask::build::unix_now(),
             ..SiteInput::default()
         },
         statics: Vec::new(),
@@ -341,7 +355,7 @@ impl Builder {
     /// module when a page uses it.
     fn copies(&mut self, uses_playground: bool) -> Result<Vec<(PathBuf, String)>, String> {
         if uses_playground && self.wasm.is_empty() {
-            self.wasm = crate::wasm::build(&repo_root())?;
+            self.wasm = xtask::wasm::build(&repo_root())?;
         }
         let assets = self
             .tree

@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 struct Server {
@@ -20,8 +20,8 @@ impl Drop for Server {
 }
 
 fn start(content: &Path, out: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["serve", "--port", "0", "--content"])
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask-serve"))
+        .args(["--port", "0", "--content"])
         .arg(content)
         .arg("--out")
         .arg(out)
@@ -268,12 +268,13 @@ fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
     let statics = tmp.path().join("static");
     let served = tmp.path().join("public");
     let fresh = tmp.path().join("fresh");
-    // Its own copy of the binary: a build elsewhere may replace the shared
-    // one while this test runs, and serve and build must be the same code.
-    let xtask = tmp.path().join("xtask");
-    std::fs::copy(env!("CARGO_BIN_EXE_xtask"), &xtask).unwrap();
+    // Its own copy of the server: a build elsewhere may replace the shared
+    // binary while this test runs. The fresh builds run in this process,
+    // from the same xtask library the server was built with.
+    let server = tmp.path().join("xtask-serve");
+    std::fs::copy(env!("CARGO_BIN_EXE_xtask-serve"), &server).unwrap();
     copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../static"),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static"),
         &statics,
     );
     let write = |rel: &str, text: &str| {
@@ -297,8 +298,8 @@ fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
     );
     write("img/pic.png", "not really a png");
 
-    let mut child = Command::new(&xtask)
-        .args(["serve", "--port", "0", "--content"])
+    let mut child = Command::new(&server)
+        .args(["--port", "0", "--content"])
         .arg(&content)
         .arg("--static")
         .arg(&statics)
@@ -323,21 +324,15 @@ fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
 
     let check = |step: &str| {
         let _ = std::fs::remove_dir_all(&fresh);
-        let built = Command::new(&xtask)
-            .arg("build")
-            .arg("--content")
-            .arg(&content)
-            .arg("--static")
-            .arg(&statics)
-            .arg("--out")
-            .arg(&fresh)
-            .output()
-            .unwrap();
-        assert!(
-            built.status.success(),
-            "{step}: {}",
-            String::from_utf8_lossy(&built.stderr)
-        );
+        let built = xtask::build::run(&xtask::build::Args {
+            dirs: xtask::build::Dirs {
+                content: content.clone(),
+                out: fresh.clone(),
+                static_dir: statics.clone(),
+            },
+            deny_warnings: false,
+        });
+        assert_eq!(built, Ok(ExitCode::SUCCESS), "{step}");
         let (served, fresh) = (tree(&served), tree(&fresh));
         let differ: std::collections::BTreeSet<&String> = served
             .keys()
