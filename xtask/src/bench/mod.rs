@@ -89,7 +89,7 @@ impl Peer {
                 "install it with `cargo install mdbook --locked` (0.5.4 when this was written; `cargo info mdbook` shows the current version), or add `--no-default-features --features search` to skip its server and compile faster"
             }
             Peer::Zola => {
-                "Zola is not published on crates.io: install a release binary or distribution package of 0.22, or build it from its repository with `cargo install --locked --path .`"
+                "Zola is not published on crates.io: install a release binary or distribution package of 0.22, or build it from its repository with `cargo install --locked --path .` (BENCHMARKS.md shows how it ran from npm's Zola addon on a machine without either)"
             }
         }
     }
