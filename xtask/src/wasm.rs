@@ -33,6 +33,8 @@ pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         return Ok(files);
     }
 
+    // cargo runs quietly below, and a first build compiles for a while.
+    eprintln!("building the playground's WebAssembly");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(&cargo)
         .args([
