@@ -71,9 +71,16 @@ fn main() -> ExitCode {
 fn serve(args: &[OsString]) -> Result<ExitCode, String> {
     use std::os::unix::process::CommandExt as _;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let error = std::process::Command::new(cargo)
-        .arg("run")
-        .arg("--quiet")
+    // The first start compiles the server and its crates: let cargo show
+    // that; afterwards it stays quiet.
+    let compiled =
+        std::env::current_exe().is_ok_and(|xtask| xtask.with_file_name("xtask-serve").exists());
+    let mut cargo_run = std::process::Command::new(cargo);
+    cargo_run.arg("run");
+    if compiled {
+        cargo_run.arg("--quiet");
+    }
+    let error = cargo_run
         .arg("--manifest-path")
         .arg(repo_root().join("Cargo.toml"))
         .args(["--package", "xtask-serve", "--"])

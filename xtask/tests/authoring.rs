@@ -1,7 +1,9 @@
-//! `cargo xtask check` and `cargo xtask new`, end to end on fixture folders.
+//! `cargo xtask check`, `cargo xtask new` and the hand-over of
+//! `cargo xtask serve` to its own binary, end to end on fixture folders.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,6 +16,26 @@ fn xtask(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("xtask runs")
+}
+
+/// [`xtask`], killed and failed after `limit`: a `serve` that lost its
+/// arguments would start serving instead of answering.
+fn xtask_within(args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    let started = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`xtask {}` still running after {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -166,4 +188,27 @@ fn new_creates_the_next_numbered_lesson_that_checks_clean() {
     assert!(content.join("04_Token_Caching_Retries.md").exists());
     let bad = xtask(&["new", "🤔", "--content", content.to_str().unwrap()]);
     assert!(!bad.status.success());
+}
+
+#[test]
+fn serve_is_handed_to_its_own_binary_with_every_argument_and_its_exit_status() {
+    // xtask becomes `cargo run -p xtask-serve -- ARGS`, which builds the
+    // server when needed.
+    let help = xtask_within(&["serve", "--help"], Duration::from_secs(300));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(help.status.success(), "{text}");
+    assert!(
+        text.contains("Usage: cargo xtask serve [OPTIONS]"),
+        "{text}"
+    );
+    assert!(text.contains("--port <PORT>"), "{text}");
+
+    let wrong = xtask_within(&["serve", "--no-such-option"], Duration::from_secs(60));
+    assert_eq!(
+        wrong.status.code(),
+        Some(2),
+        "clap's usage error comes back"
+    );
+    let error = String::from_utf8_lossy(&wrong.stderr);
+    assert!(error.contains("--no-such-option"), "{error}");
 }
