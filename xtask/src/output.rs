@@ -219,6 +219,8 @@ fn prune(
     })
 }
 
+/// Writes `contents` to `path` unless the file already holds exactly them.
+/// Anything else in the way (a directory, a symlink) is removed first.
 fn write_if_changed(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() => {

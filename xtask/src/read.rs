@@ -235,10 +235,7 @@ impl Tree {
         }
         let read: Vec<(String, std::io::Result<Vec<u8>>)> = to_read
             .into_par_iter()
-            .map(|(rel, path)| {
-                let bytes = std::fs::read(path);
-                (rel, bytes)
-            })
+            .map(|(rel, path)| (rel, std::fs::read(path)))
             .collect();
         for (rel, bytes) in read {
             let found = match bytes {
