@@ -2,9 +2,9 @@
 //! `wasm32-unknown-unknown` with the size-optimised `wasm-release` profile,
 //! then bound for the browser by `xtask-bindgen` (the
 //! `wasm-bindgen-cli-support` library pinned to the same version as
-//! `wasm-bindgen`, in a binary of its own), then shrunk with `wasm-opt -Oz` from npm's
-//! `binaryen` (pinned in `xtask/tools`; Debian's older wasm-opt corrupts
-//! externref tables). Skipped when none of its inputs changed.
+//! `wasm-bindgen`, in a binary of its own), then shrunk with `wasm-opt -Oz`
+//! from npm's `binaryen` (pinned in `xtask/tools`; Debian's older wasm-opt
+//! corrupts externref tables). Skipped when none of its inputs changed.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
