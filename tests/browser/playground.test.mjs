@@ -14,9 +14,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { closeBrowser, fileUrl, launchBrowser, lessonPaths, listing, serveSite, siteDir, withBrowserContext } from './site.mjs';
+import {
+  closeBrowser,
+  DESKTOP,
+  fileUrl,
+  launchBrowser,
+  lessonPaths,
+  listing,
+  serveSite,
+  siteDir,
+  withBrowserContext,
+} from './site.mjs';
 
-const DESKTOP = { width: 1280, height: 900 };
 const PLAYGROUND = 'playground/index.html';
 const READY_TIMEOUT = 5_000;
 

@@ -9,11 +9,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { closeBrowser, launchBrowser, lessonPaths, repoRoot, serveSite, siteDir, withBrowserContext } from './site.mjs';
+import {
+  closeBrowser,
+  DESKTOP,
+  launchBrowser,
+  lessonPaths,
+  PHONE,
+  SCREENSHOTS,
+  serveSite,
+  siteDir,
+  withBrowserContext,
+} from './site.mjs';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
-const OUT = path.join(repoRoot, 'target', 'screenshots');
 
 let site;
 let lessons;
@@ -65,8 +72,8 @@ describe('course navigation on a phone (375 px)', () => {
       assert.equal(focused, 'page', 'opening the navigation did not move focus to the current lesson');
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scrollWidth <= PHONE.width, `the page scrolls sideways (${scrollWidth} px) with the navigation open`);
-      fs.mkdirSync(OUT, { recursive: true });
-      await page.screenshot({ path: path.join(OUT, 'navigation-open-375.png') });
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'navigation-open-375.png') });
 
       await page.keyboard.press('Escape');
       assert.equal(await nav.isVisible(), false, 'Escape did not close the navigation');
@@ -296,8 +303,8 @@ describe('print', () => {
 
       await page.emulateMedia({ media: 'print' });
       const pdf = await page.pdf({ format: 'A4', printBackground: false });
-      fs.mkdirSync(OUT, { recursive: true });
-      fs.writeFileSync(path.join(OUT, 'course.pdf'), pdf);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      fs.writeFileSync(path.join(SCREENSHOTS, 'course.pdf'), pdf);
       const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
       assert.ok(pages >= lessons.length, `the printed course has ${pages} pages for ${lessons.length} lessons (each starts a page)`);
       assert.deepEqual(problems, []);

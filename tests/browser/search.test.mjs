@@ -24,22 +24,21 @@ import { after, before, describe, test } from 'node:test';
 import {
   buildSite,
   closeBrowser,
+  DESKTOP,
   fileUrl,
   launchBrowser,
   lessonPaths,
   listing,
   luminance,
   makeTempDir,
-  repoRoot,
+  PHONE,
+  SCREENSHOTS,
   serveSite,
   siteDir,
   siteWithBaseUrl,
   withBrowserContext,
 } from './site.mjs';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 375, height: 740 };
-const SCREENSHOTS = path.join(repoRoot, 'target', 'screenshots');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let site; // the course, built

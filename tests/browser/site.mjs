@@ -20,6 +20,12 @@ import { chromium } from 'playwright-core';
 /** The repository root (the directory with Cargo.toml and content/). */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The window sizes the tests look at: a laptop and a phone. */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 375, height: 740 };
+/** Where tests leave screenshots and PDFs for people to look at. */
+export const SCREENSHOTS = path.join(repoRoot, 'target', 'screenshots');
+
 /** The Chromium the tests drive, and how. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [

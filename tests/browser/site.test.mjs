@@ -14,12 +14,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   BASE_PATH,
   closeBrowser,
+  DESKTOP,
   fileUrl,
   launchBrowser,
   lessonPaths,
   listing,
   luminance,
-  repoRoot,
+  PHONE,
+  SCREENSHOTS,
   serveSite,
   siteDir,
   siteWithBaseUrl,
@@ -27,9 +29,6 @@ import {
 } from './site.mjs';
 import { measureDiagrams } from './measure.mjs';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE_WIDTH = 375;
-const SCREENSHOTS = path.join(repoRoot, 'target', 'screenshots');
 
 let site; // absolute path of the built site under test
 let lessons; // its lesson pages, relative paths
@@ -672,7 +671,7 @@ describe('screenshots and narrow screens', () => {
     const shots = [
       { file: 'lesson-02-light-1280.png', width: 1280, colorScheme: 'light' },
       { file: 'lesson-02-dark-1280.png', width: 1280, colorScheme: 'dark' },
-      { file: 'lesson-02-light-375.png', width: PHONE_WIDTH, colorScheme: 'light' },
+      { file: 'lesson-02-light-375.png', width: PHONE.width, colorScheme: 'light' },
     ];
     for (const shot of shots) {
       const file = path.join(SCREENSHOTS, shot.file);
@@ -702,19 +701,19 @@ describe('screenshots and narrow screens', () => {
     }
   });
 
-  test(`no page scrolls sideways at ${PHONE_WIDTH} px (index, every lesson, 404)`, async () => {
-    await withContext({ viewport: { width: PHONE_WIDTH, height: 800 } }, async (context) => {
+  test(`no page scrolls sideways at ${PHONE.width} px (index, every lesson, 404)`, async () => {
+    await withContext({ viewport: { width: PHONE.width, height: 800 } }, async (context) => {
       const page = await context.newPage();
       const failures = [];
       for (const rel of ['index.html', ...lessons, '404.html']) {
         const url = server.url + rel;
         await page.goto(url, { waitUntil: 'load' });
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (scrollWidth > PHONE_WIDTH) {
+        if (scrollWidth > PHONE.width) {
           failures.push(`${short(url)}: scrollWidth ${scrollWidth} px; ${(await page.evaluate(overflowingElements)).join('; ') || 'no single element found'}`);
         }
       }
-      assert.deepEqual(failures, [], listing(`pages wider than ${PHONE_WIDTH} px`, failures));
+      assert.deepEqual(failures, [], listing(`pages wider than ${PHONE.width} px`, failures));
     });
   });
 });
