@@ -79,12 +79,14 @@ class Playground {
   constructor(section, data) {
     this.section = section;
     this.data = data;
+    // The Leak step needs the course's leaky app (site.toml, [playground]).
+    this.steps = STEPS.filter(([id]) => id !== "leak" || data.naive_app);
     this.samples = new Map(data.samples.map((s) => [s.id, s]));
     const fragment = readFragment();
     this.state = {
       sample: this.samples.has(section.dataset.sample) ? section.dataset.sample : data.samples[0].id,
       token: null,
-      step: STEPS.some(([id]) => id === section.dataset.step) ? section.dataset.step : "decode",
+      step: this.hasStep(section.dataset.step) ? section.dataset.step : "decode",
     };
     // Headings the playground adds go one level below its own title.
     const title = section.querySelector(":scope > .heading > :is(h2, h3, h4, h5)");
@@ -94,11 +96,16 @@ class Playground {
       this.linked = true;
       if (fragment.token) this.state.token = fragment.token;
       else if (fragment.sample && this.samples.has(fragment.sample)) this.state.sample = fragment.sample;
-      if (STEPS.some(([id]) => id === fragment.step)) this.state.step = fragment.step;
+      if (this.hasStep(fragment.step)) this.state.step = fragment.step;
     }
     this.build();
     this.render();
     if (this.linked) section.scrollIntoView();
+  }
+
+  /** True when this playground has the step `id`. */
+  hasStep(id) {
+    return this.steps.some(([step]) => step === id);
   }
 
   get token() {
@@ -118,7 +125,7 @@ class Playground {
 
     this.tabs = el("div", { class: "pg-tabs", role: "tablist", "aria-label": "Playground steps" });
     this.panels = new Map();
-    for (const [step, label] of STEPS) {
+    for (const [step, label] of this.steps) {
       const tab = el("button", {
         type: "button",
         role: "tab",
@@ -160,12 +167,13 @@ class Playground {
   }
 
   tabKey(event, step) {
-    const index = STEPS.findIndex(([id]) => id === step);
+    const steps = this.steps;
+    const index = steps.findIndex(([id]) => id === step);
     const move = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
     if (!move) return;
     event.preventDefault();
     event.stopPropagation();
-    const next = STEPS[(index + move + STEPS.length) % STEPS.length][0];
+    const next = steps[(index + move + steps.length) % steps.length][0];
     this.go(next);
     this.tabs.querySelector(`[aria-controls$="-panel-${next}"]`).focus();
   }
@@ -531,7 +539,7 @@ async function main() {
       first.state.sample = fragment.sample;
       first.state.token = null;
     }
-    if (STEPS.some(([id]) => id === fragment.step)) first.state.step = fragment.step;
+    if (first.hasStep(fragment.step)) first.state.step = fragment.step;
     first.render();
   });
   document.documentElement.dataset.playground = "ready";

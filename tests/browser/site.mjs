@@ -5,7 +5,8 @@
 // violations, failed requests).
 //
 // Only Node's standard library and playwright-core are used; the browser is
-// Debian's Chromium at /usr/bin/chromium, never a downloaded one.
+// the system's Chromium (`CHROME_PATH`, which `cargo xtask test` sets, or
+// the first of the usual names on PATH), never a downloaded one.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,8 +27,23 @@ export const PHONE = { width: 375, height: 740 };
 /** Where tests leave screenshots and PDFs for people to look at. */
 export const SCREENSHOTS = path.join(repoRoot, 'target', 'screenshots');
 
-/** The Chromium the tests drive, and how. */
-export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * The Chromium the tests drive: `CHROME_PATH`, else the first of the names
+ * distributions give it on PATH (as `cargo xtask test` looks for it).
+ */
+export const CHROMIUM = process.env.CHROME_PATH || findOnPath(['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']);
+
+function findOnPath(names) {
+  const dirs = (process.env.PATH || '').split(path.delimiter).filter(Boolean);
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = path.join(dir, name);
+      if (fs.existsSync(candidate)) return candidate;
+    }
+  }
+  return names[0];
+}
+/** How the tests start it. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -323,7 +339,7 @@ export async function serveSite(root, { base = BASE_PATH } = {}) {
 /** Launches the system Chromium, headless, with a fresh profile. */
 export function launchBrowser() {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} does not exist: install Debian's chromium package (the tests never download a browser)`);
+    throw new Error(`no Chromium found (${CHROMIUM}): run \`cargo xtask test --setup\`, or set CHROME_PATH (the tests never download a browser)`);
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }

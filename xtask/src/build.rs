@@ -24,6 +24,20 @@ pub struct Dirs {
 }
 
 impl Dirs {
+    /// Calls `f` with these directories as diagnostics show them.
+    pub fn with_roots<T>(&self, f: impl FnOnce(&tokenbook_site::Roots<'_>) -> T) -> T {
+        let (content, static_dir, out) = (
+            self.content.display().to_string(),
+            self.static_dir.display().to_string(),
+            self.out.display().to_string(),
+        );
+        f(&tokenbook_site::Roots {
+            content: &content,
+            static_dir: &static_dir,
+            out: &out,
+        })
+    }
+
     /// The checked output location for these directories.
     pub fn plan(&self) -> Result<output::Plan, String> {
         output::Plan::new(&self.out, &self.content, &self.static_dir, &repo_root())
@@ -65,14 +79,17 @@ pub fn assemble(
 ) -> Result<Assembled, String> {
     let read = read::content(content)?;
     let statics = read::static_files(static_dir)?;
+    let (copied_pages, mut unreadable) = read::copied_pages(&statics, &read.assets);
     let input = tokenbook_site::SiteInput {
         sources: read.sources,
         assets: read.assets.iter().map(|(rel, _)| rel.clone()).collect(),
         static_files: statics.iter().map(|(rel, _)| rel.clone()).collect(),
+        copied_pages,
         now,
     };
     let mut build = tokenbook_site::build_cached(&input, cache);
     let mut diagnostics = read.diagnostics;
+    diagnostics.append(&mut unreadable);
     diagnostics.append(&mut build.diagnostics);
     build.diagnostics = diagnostics;
     let copies = statics
@@ -93,10 +110,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         &tokenbook_site::Cache::disabled(),
         unix_now(),
     )?;
-    report(
-        &site.build.diagnostics,
-        &args.dirs.content.display().to_string(),
-    );
+    report(&site.build.diagnostics, &args.dirs);
     let errors = site.count(Severity::Error);
     let warnings = site.count(Severity::Warning);
     if errors > 0 || (args.deny_warnings && warnings > 0) {
@@ -132,9 +146,10 @@ pub fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Prints every diagnostic for a terminal, paths under `root`.
-pub fn report(diagnostics: &[Diagnostic], root: &str) {
+/// Prints every diagnostic for a terminal, paths under the directories
+/// they are in.
+pub fn report(diagnostics: &[Diagnostic], dirs: &Dirs) {
     for d in diagnostics {
-        eprintln!("{}\n", d.render(root));
+        eprintln!("{}\n", dirs.with_roots(|roots| d.render(roots)));
     }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::json;
-use tokenbook_site::Severity;
+use tokenbook_site::{Origin, Severity};
 
 use crate::build::{assemble, report};
 use crate::repo_root;
@@ -46,11 +46,15 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         &tokenbook_site::Cache::disabled(),
         crate::build::unix_now(),
     )?;
-    let root = args.content.display().to_string();
+    let dirs = crate::build::Dirs {
+        content: args.content.clone(),
+        static_dir: args.static_dir.clone(),
+        out: PathBuf::from("(not written)"),
+    };
     let diagnostics = &site.build.diagnostics;
     match args.format {
         Format::Text => {
-            report(diagnostics, &root);
+            report(diagnostics, &dirs);
             eprintln!(
                 "checked {} lessons: {} error(s), {} warning(s)",
                 site.build.lessons,
@@ -62,8 +66,15 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             let items: Vec<_> = diagnostics
                 .iter()
                 .map(|d| {
+                    // A generated page is named by its path in the site.
+                    let path = match d.origin {
+                        Origin::Static => dirs.static_dir.join(&d.path),
+                        Origin::Content => dirs.content.join(&d.path),
+                        Origin::Generated => PathBuf::from(&d.path),
+                    };
                     json!({
-                        "path": format!("{}/{}", root.trim_end_matches('/'), d.path),
+                        "path": path.display().to_string(),
+                        "origin": d.origin.name(),
                         "line": d.line,
                         "column": d.column,
                         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use tokenbook_site::{Diagnostic, SourceFile};
+use tokenbook_site::{CopiedPage, Diagnostic, Origin, SourceFile};
 use walkdir::WalkDir;
 
 /// What the content directory holds.
@@ -282,6 +282,42 @@ pub fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     }
 }
 
+/// The HTML files among the static files and content assets, read: they
+/// are copied as they are, and the build checks their links. A file that
+/// cannot be read is a diagnostic.
+pub fn copied_pages(
+    statics: &[(String, PathBuf)],
+    assets: &[(String, PathBuf)],
+) -> (Vec<CopiedPage>, Vec<Diagnostic>) {
+    let is_html = |rel: &str| {
+        let lower = rel.to_ascii_lowercase();
+        lower.ends_with(".html") || lower.ends_with(".htm")
+    };
+    let mut pages = Vec::new();
+    let mut problems = Vec::new();
+    let found = statics
+        .iter()
+        .map(|file| (file, Origin::Static))
+        .chain(assets.iter().map(|file| (file, Origin::Content)));
+    for ((rel, path), origin) in found {
+        if !is_html(rel) {
+            continue;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => pages.push(CopiedPage {
+                path: rel.clone(),
+                origin,
+                bytes,
+            }),
+            Err(e) => problems.push(
+                Diagnostic::error(rel.as_str(), format!("cannot read this page: {e}"))
+                    .with_origin(origin),
+            ),
+        }
+    }
+    (pages, problems)
+}
+
 /// True for a relative path that reading skips: a hidden file or folder
 /// on the way, or an editor's backup or swap file.
 pub fn is_ignored(rel: &str) -> bool {
@@ -313,7 +349,10 @@ mod tests {
                 .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
                 .collect(),
             tree.assets().into_iter().map(|(rel, _)| rel).collect(),
-            tree.diagnostics().iter().map(|d| d.render("")).collect(),
+            tree.diagnostics()
+                .iter()
+                .map(|d| d.render(&tokenbook_site::Roots::default()))
+                .collect(),
         )
     }
 

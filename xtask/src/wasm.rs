@@ -33,26 +33,28 @@ pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         return Ok(files);
     }
 
-    // cargo runs quietly below, and a first build compiles for a while.
-    eprintln!("building the playground's WebAssembly");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let status = Command::new(&cargo)
+    crate::toolchain::ensure_target(
+        &crate::toolchain::Rustup::of_running_cargo(),
+        crate::toolchain::WASM_TARGET,
+    )?;
+    eprintln!(
+        "compiling the playground's WebAssembly (tokenbook-wasm, optimised for size; the first time takes a few minutes)"
+    );
+    let status = crate::quiet_cargo(root)
         .args([
             "build",
-            "--quiet",
             "--package",
             "tokenbook-wasm",
             "--target",
-            "wasm32-unknown-unknown",
+            crate::toolchain::WASM_TARGET,
             "--profile",
             "wasm-release",
         ])
-        .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo to build the playground: {e}"))?;
     if !status.success() {
         return Err(format!(
-            "building the playground's WebAssembly failed ({status}); is the target installed? rustup target add wasm32-unknown-unknown"
+            "compiling the playground's WebAssembly failed ({status}); cargo's messages above say why"
         ));
     }
     let input = root.join("target/wasm32-unknown-unknown/wasm-release/tokenbook_wasm.wasm");
@@ -60,11 +62,10 @@ pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     // never sees half the files.
     let staging = work.join(format!("pkg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    let status = Command::new(&cargo)
-        .args(["run", "--quiet", "--package", "xtask-bindgen", "--"])
+    let status = crate::quiet_cargo(root)
+        .args(["run", "--package", "xtask-bindgen", "--"])
         .arg(&input)
         .arg(&staging)
-        .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo to bind the playground: {e}"))?;
     if !status.success() {
@@ -86,6 +87,9 @@ fn optimise(root: &Path, module: &Path) -> Result<(), String> {
     let tools = root.join("xtask/tools");
     let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
     if !wasm_opt.exists() {
+        eprintln!(
+            "installing wasm-opt (npm's binaryen, pinned in xtask/tools) to shrink the playground"
+        );
         let installed = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--silent"])
             .current_dir(&tools)
@@ -93,7 +97,7 @@ fn optimise(root: &Path, module: &Path) -> Result<(), String> {
             .is_ok_and(|s| s.success());
         if !installed || !wasm_opt.exists() {
             eprintln!(
-                "note: wasm-opt is not available (npm ci in {} failed or npm is missing); the playground module is left unoptimised",
+                "note: skipped shrinking the playground's WebAssembly: wasm-opt is not available (npm ci in {} failed or npm is missing); the site works, its module is about 15% larger",
                 tools.display()
             );
             return Ok(());

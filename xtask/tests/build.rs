@@ -308,10 +308,123 @@ fn the_course_builds_cleanly_and_every_internal_link_resolves() {
         pages.len() > lessons.len(),
         "one page per lesson plus the index: {pages:?}"
     );
+    let broken = broken_links(&files, "/client-credentials/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
 
+#[test]
+fn another_course_gets_only_what_it_wrote_and_the_generators_files_and_no_broken_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let output = xtask_build(&fixture("other-course"), &out, &["--deny-warnings"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = snapshot(&out);
+    let broken = broken_links(&files, "/bread/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    // Every file is the course's own, the generator's (static/), or made
+    // by the build: nothing of the OAuth course came along.
+    let statics: Vec<PathBuf> = snapshot(&repo().join("static")).into_keys().collect();
+    for path in files.keys() {
+        let generated = path.starts_with("search")
+            || ["index.html", "404.html", "sitemap.xml", ".tokenbook-output"]
+                .contains(&path.to_str().unwrap())
+            || path.file_name().is_some_and(|n| n == "index.html");
+        let own = path.starts_with("extras");
+        assert!(
+            generated || own || statics.contains(path),
+            "{} is neither the course's, the generator's nor generated",
+            path.display()
+        );
+    }
+    for (path, text) in files.iter().map(|(p, b)| (p, String::from_utf8_lossy(b))) {
+        for word in ["billing-service", "naive-app", "social-card", "OAuth"] {
+            assert!(
+                !text.contains(word),
+                "{} mentions {word}: it belongs to the OAuth course",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_copied_page_with_a_broken_link_fails_the_build_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The other course, with its checklist linking to a lesson it lacks.
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("other-course"), &content);
+    let checklist = content.join("extras/checklist.html");
+    let text = std::fs::read_to_string(&checklist)
+        .unwrap()
+        .replace(
+            "../03-baking/",
+            "../08-secrets-never-ship-in-browsers/index.html",
+        )
+        .replace("#feeding", "#feding");
+    std::fs::write(&checklist, text).unwrap();
+    // And a static directory with a page of its own linking nowhere.
+    let static_dir = tmp.path().join("theme");
+    copy_dir(&repo().join("static"), &static_dir);
+    std::fs::write(
+        static_dir.join("about.html"),
+        "<!doctype html>\n<title>About</title>\n<p><a href=\"playground/index.html#sample=app-token\">Play</a></p>\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("build")
+        .arg("--content")
+        .arg(&content)
+        .arg("--static")
+        .arg(&static_dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = stderr(&output);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(!out.exists(), "a failed build writes nothing");
+    for expected in [
+        format!(
+            "{}:12:14: error: link to an anchor that does not exist: `../01-starter/index.html#feding`",
+            content.join("extras/checklist.html").display()
+        ),
+        "did you mean `#feeding`?".to_string(),
+        format!(
+            "{}:14:14: error: link to `../08-secrets-never-ship-in-browsers/index.html`, which is not a file of the site",
+            content.join("extras/checklist.html").display()
+        ),
+        format!(
+            "{}:3:13: error: link to `playground/index.html#sample=app-token`, which is not a file of the site",
+            static_dir.join("about.html").display()
+        ),
+    ] {
+        assert!(
+            stderr.contains(&expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A crawl of every HTML file of a site: each `href` and `src` inside the
+/// site must name a file, each `#fragment` an id of its page. The 404 page
+/// links from the base URL's path, `base_path`.
+fn broken_links(files: &BTreeMap<PathBuf, Vec<u8>>, base_path: &str) -> Vec<String> {
     let mut broken = Vec::new();
-    for (path, bytes) in &files {
-        if path.extension().is_none_or(|e| e != "html") || path == Path::new("404.html") {
+    for (path, bytes) in files {
+        if path.extension().is_none_or(|e| e != "html") {
             continue;
         }
         let html = String::from_utf8(bytes.clone()).unwrap();
@@ -325,8 +438,15 @@ fn the_course_builds_cleanly_and_every_internal_link_resolves() {
             let (file, fragment) = url.split_once('#').unwrap_or((&url, ""));
             let target = if file.is_empty() {
                 path.clone()
+            } else if let Some(absolute) = file.strip_prefix(base_path) {
+                normalise(Path::new(absolute))
             } else {
                 normalise(&path.parent().unwrap().join(file))
+            };
+            let target = if file.ends_with('/') || target.as_os_str().is_empty() {
+                target.join("index.html")
+            } else {
+                target
             };
             match files.get(&target) {
                 None => broken.push(format!(
@@ -345,7 +465,7 @@ fn the_course_builds_cleanly_and_every_internal_link_resolves() {
             }
         }
     }
-    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    broken
 }
 
 fn attribute_values(html: &str, prefixes: &[&str]) -> Vec<String> {

@@ -193,7 +193,13 @@ mod tests {
             &HashMap::new(),
             &crate::markdown::test_context(),
         );
-        (r.html, r.diagnostics.iter().map(|d| d.render("")).collect())
+        (
+            r.html,
+            r.diagnostics
+                .iter()
+                .map(|d| d.render(&crate::diagnostic::Roots::default()))
+                .collect(),
+        )
     }
 
     #[test]

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighted;
 use crate::markdown::Rendered;
+use crate::page_links::Scanned;
 use crate::prepare::Prepared;
 use crate::{OutputFile, SourceFile};
 
@@ -75,6 +76,7 @@ struct Inner {
     pages: HashMap<u64, Slot<Arc<String>>>,
     highlights: HashMap<u64, Slot<Highlighted>>,
     searches: HashMap<u64, Slot<Arc<Vec<OutputFile>>>>,
+    scans: HashMap<u64, Slot<Arc<Scanned>>>,
 }
 
 impl Inner {
@@ -293,6 +295,15 @@ impl Cache {
         lookup_or!(self, searches, key, Arc::new(compute()))
     }
 
+    /// What the link check read of a page, kept for `key`, or
+    /// `compute()`'s.
+    pub(crate) fn scan(&self, key: u64, compute: impl FnOnce() -> Scanned) -> Arc<Scanned> {
+        if self.disabled {
+            return Arc::new(compute());
+        }
+        lookup_or!(self, scans, key, Arc::new(compute()))
+    }
+
     /// Starts a build: values the previous build did not use are dropped.
     pub(crate) fn begin(&self) {
         if self.disabled {
@@ -306,6 +317,7 @@ impl Cache {
         inner.pages.retain(|_, s| s.used == previous);
         inner.highlights.retain(|_, s| s.used == previous);
         inner.searches.retain(|_, s| s.used == previous);
+        inner.scans.retain(|_, s| s.used == previous);
         inner.generation += 1;
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);

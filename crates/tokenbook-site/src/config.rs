@@ -31,6 +31,32 @@ pub struct SiteConfig {
     /// Whether to make the whole-course page (`print/`), every lesson on
     /// one page for printing. Unset: made for courses of at most 300 lessons.
     pub print_page: Option<bool>,
+    /// The `[playground]` table.
+    pub playground: PlaygroundConfig,
+}
+
+/// What the token playground needs from the course: `[playground]` in
+/// `site.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlaygroundConfig {
+    /// The page of a deliberately leaky browser app of the course, which
+    /// the playground's Leak step opens (a site path such as
+    /// `naive-app/index.html`). Without it the playground has no Leak step.
+    pub leaky_app: Option<String>,
+    /// The script that app ships with a client secret in it, which the Leak
+    /// step reads (e.g. `naive-app/app.js`).
+    pub leaky_app_script: Option<String>,
+}
+
+impl PlaygroundConfig {
+    /// The leaky app's page and script, when the course has one.
+    pub fn leaky_app(&self) -> Option<(&str, &str)> {
+        Some((
+            self.leaky_app.as_deref()?,
+            self.leaky_app_script.as_deref()?,
+        ))
+    }
 }
 
 impl Default for SiteConfig {
@@ -44,6 +70,7 @@ impl Default for SiteConfig {
             image: None,
             image_alt: None,
             print_page: None,
+            playground: PlaygroundConfig::default(),
         }
     }
 }
@@ -51,8 +78,7 @@ impl Default for SiteConfig {
 /// The name of the settings file at the root of the content directory.
 pub const CONFIG_FILE: &str = "site.toml";
 
-const FIELDS: &str =
-    "title, description, base_url, language, edit_url, image, image_alt, print_page";
+const FIELDS: &str = "title, description, base_url, language, edit_url, image, image_alt, print_page, and in [playground]: leaky_app, leaky_app_script";
 
 impl SiteConfig {
     /// Parses `site.toml`; errors carry the position in the file.
@@ -76,21 +102,28 @@ impl SiteConfig {
                 "write e.g. `base_url = \"https://example.org/course/\"` or `\"/course/\"`",
             ));
         }
-        if let Some(image) = &mut config.image {
-            let trimmed = image.trim_start_matches('/');
-            if trimmed.is_empty()
-                || trimmed.contains("://")
-                || trimmed.split('/').any(|s| s == "..")
-            {
-                let offset = source.find("image").unwrap_or(0);
-                return Err(Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("`image = \"{image}\"` is not a path inside the site"),
-                )
-                .at(source, offset, 5)
-                .with_hint("name a file of `static/` or `content/`, e.g. `image = \"img/social-card.png\"`"));
+        for (key, value) in [
+            ("image", &mut config.image),
+            ("leaky_app", &mut config.playground.leaky_app),
+            ("leaky_app_script", &mut config.playground.leaky_app_script),
+        ] {
+            if let Some(value) = value {
+                *value = site_path(source, key, value)?;
             }
-            *image = trimmed.to_string();
+        }
+        let playground = &config.playground;
+        if playground.leaky_app.is_some() != playground.leaky_app_script.is_some() {
+            let (given, missing) = if playground.leaky_app.is_some() {
+                ("leaky_app", "leaky_app_script")
+            } else {
+                ("leaky_app_script", "leaky_app")
+            };
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!("`{given}` is set but `{missing}` is not: the Leak step needs both the app's page and its script"),
+            )
+            .at(source, key_offset(source, given), given.len())
+            .with_hint(format!("add `{missing} = \"…\"` under `[playground]`, or remove `{given}`")));
         }
         Ok(config)
     }
@@ -114,6 +147,44 @@ impl SiteConfig {
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// Where `key` is set in `source`: the first line that starts with it.
+pub(crate) fn key_offset(source: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    source.find(key).unwrap_or(0)
+}
+
+/// A setting that names a file of the site, as a site path (no leading
+/// `/`); an error when it points outside the site.
+fn site_path(source: &str, key: &str, value: &str) -> Result<String, Diagnostic> {
+    let trimmed = value.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.contains("://") || trimmed.split('/').any(|s| s == "..") {
+        return Err(Diagnostic::error(
+            CONFIG_FILE,
+            format!("`{key} = \"{value}\"` is not a path inside the site"),
+        )
+        .at(source, key_offset(source, key), key.len())
+        .with_hint(format!(
+            "name a file of `static/` or `content/` by its path in the site, e.g. `{key} = \"{}\"`",
+            match key {
+                "image" => "img/social-card.png",
+                "leaky_app" => "naive-app/index.html",
+                _ => "naive-app/app.js",
+            }
+        )));
+    }
+    Ok(trimmed.to_string())
 }
 
 /// A TOML error as a diagnostic at its position; `offset` is where the TOML
@@ -164,6 +235,38 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.message.contains("titel"), "{}", e.message);
         assert!(e.hint.unwrap().contains("base_url"));
+    }
+
+    #[test]
+    fn the_leaky_app_is_two_site_paths_given_together() {
+        let c = SiteConfig::parse(
+            "title = \"T\"\n[playground]\nleaky_app = \"/naive-app/index.html\"\nleaky_app_script = \"naive-app/app.js\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.playground.leaky_app(),
+            Some(("naive-app/index.html", "naive-app/app.js"))
+        );
+        let e =
+            SiteConfig::parse("[playground]\nleaky_app = \"naive-app/index.html\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(
+            e.message.contains("`leaky_app_script` is not"),
+            "{}",
+            e.message
+        );
+        let e = SiteConfig::parse(
+            "[playground]\nleaky_app = \"x.html\"\nleaky_app_script = \"../app.js\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.contains("not a path inside the site"),
+            "{}",
+            e.message
+        );
+        let e = SiteConfig::parse("[playground]\nleaky = 1\n").unwrap_err();
+        assert!(e.hint.unwrap().contains("leaky_app_script"));
     }
 
     #[test]

@@ -12,12 +12,49 @@ pub enum Severity {
     Error,
 }
 
+/// Which directory the file of a [`Diagnostic`] is in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// The content directory: lessons, `site.toml`, assets.
+    #[default]
+    Content,
+    /// The static directory.
+    Static,
+    /// The output: a page tokenbook generated.
+    Generated,
+}
+
+impl Origin {
+    /// The name `check --format json` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Content => "content",
+            Origin::Static => "static",
+            Origin::Generated => "generated",
+        }
+    }
+}
+
+/// The directories diagnostics are shown under, as the user named them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roots<'a> {
+    /// The content directory.
+    pub content: &'a str,
+    /// The static directory.
+    pub static_dir: &'a str,
+    /// The output directory.
+    pub out: &'a str,
+}
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// The file, relative to the content directory, `/`-separated.
+    /// Which directory `path` is in.
+    pub origin: Origin,
+    /// The file, relative to its directory (the content directory unless
+    /// `origin` says otherwise), `/`-separated.
     pub path: String,
     /// One-based line; 0 when the problem concerns the whole file.
     pub line: usize,
@@ -47,6 +84,7 @@ impl Diagnostic {
     fn new(severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            origin: Origin::Content,
             path: path.into(),
             line: 0,
             column: 0,
@@ -84,6 +122,12 @@ impl Diagnostic {
         self
     }
 
+    /// Says which directory the file is in.
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
+    }
+
     /// Adds how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -95,7 +139,8 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The report for a terminal, with the content directory as `root`:
+    /// The report for a terminal, paths under their directory in `roots`
+    /// (a generated page's is said to be one):
     ///
     /// ```text
     /// content/02_x.md:14:5: error: link to a lesson that does not exist: `./04_Nope.md`
@@ -104,8 +149,13 @@ impl Diagnostic {
     ///    |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
     ///    = hint: did you mean `./03_The_Flow.md`?
     /// ```
-    pub fn render(&self, root: &str) -> String {
+    pub fn render(&self, roots: &Roots<'_>) -> String {
         let mut out = String::new();
+        let root = match self.origin {
+            Origin::Content => roots.content,
+            Origin::Static => roots.static_dir,
+            Origin::Generated => roots.out,
+        };
         let path = if root.is_empty() {
             self.path.clone()
         } else {
@@ -142,6 +192,13 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             let _ = write!(out, "\n{} = hint: {hint}", " ".repeat(gutter));
         }
+        if self.origin == Origin::Generated {
+            let _ = write!(
+                out,
+                "\n{} = note: tokenbook generated this page (it is not written: the build failed)",
+                " ".repeat(gutter)
+            );
+        }
         out
     }
 }
@@ -173,7 +230,10 @@ mod tests {
             .at(src, 4, 20)
             .with_hint("did you mean `./03_The_Flow.md`?");
         assert_eq!(
-            d.render("content"),
+            d.render(&Roots {
+                content: "content",
+                ..Roots::default()
+            }),
             "content/02_x.md:1:5: error: no such lesson\n  |\n1 | see [next](./04_Nope.md).\n  |     ^^^^^^^^^^^^^^^^^^^^\n  = hint: did you mean `./03_The_Flow.md`?"
         );
     }
@@ -181,7 +241,26 @@ mod tests {
     #[test]
     fn whole_file_problems_have_no_position() {
         let d = Diagnostic::warning("a.md", "empty");
-        assert_eq!(d.render(""), "a.md: warning: empty");
+        assert_eq!(d.render(&Roots::default()), "a.md: warning: empty");
+    }
+
+    #[test]
+    fn each_origin_is_shown_under_its_directory() {
+        let roots = Roots {
+            content: "course",
+            static_dir: "theme",
+            out: "public",
+        };
+        let d = Diagnostic::error("app/index.html", "x");
+        assert_eq!(d.render(&roots), "course/app/index.html: error: x");
+        let d = d.with_origin(Origin::Static);
+        assert_eq!(d.render(&roots), "theme/app/index.html: error: x");
+        let d = d.with_origin(Origin::Generated);
+        assert!(
+            d.render(&roots)
+                .starts_with("public/app/index.html: error: x\n")
+        );
+        assert!(d.render(&roots).contains("tokenbook generated this page"));
     }
 
     #[test]

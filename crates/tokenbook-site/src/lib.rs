@@ -22,6 +22,7 @@ pub mod highlight;
 pub mod html;
 pub mod links;
 pub mod markdown;
+mod page_links;
 mod pages;
 pub mod playground;
 mod prepare;
@@ -36,7 +37,7 @@ use rayon::prelude::*;
 
 pub use cache::Cache;
 pub use config::SiteConfig;
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Origin, Roots, Severity};
 
 use cache::LessonOut;
 use content::Course;
@@ -64,9 +65,25 @@ pub struct SiteInput {
     pub assets: Vec<String>,
     /// Site paths of the files the static directory provides.
     pub static_files: Vec<String>,
+    /// The HTML files among the static files and assets, with their text:
+    /// they are copied as they are, and their links checked like every
+    /// page's.
+    pub copied_pages: Vec<CopiedPage>,
     /// The time of the build (Unix seconds): the playground's sample tokens
     /// are issued at it. The same input and time give the same site.
     pub now: i64,
+}
+
+/// An HTML file of the static or content directory, copied into the site
+/// as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopiedPage {
+    /// Its site path (and its path in its directory), `/`-separated.
+    pub path: String,
+    /// [`Origin::Static`] or [`Origin::Content`].
+    pub origin: Origin,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// A generated file, relative to the output directory.
@@ -308,7 +325,7 @@ pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
             .print_page
             .unwrap_or(course.lessons.len() <= print::AUTO_LIMIT);
     let outputs = claim_outputs(&course, input, print_page, &mut diagnostics);
-    check_preview_image(&config, input, &outputs, &mut diagnostics);
+    check_site_files(&config, input, &outputs, &mut diagnostics);
     let index = LinkIndex {
         lessons: course
             .lessons
@@ -378,7 +395,16 @@ pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
         print_page,
     };
 
-    let kit = playground::LazyKit::new(input.now);
+    let kit = playground::LazyKit::new(
+        input.now,
+        config
+            .playground
+            .leaky_app()
+            .map(|(page, script)| playground::LeakyApp {
+                page: page.to_owned(),
+                script: script.to_owned(),
+            }),
+    );
     let chapter_keys: HashMap<&str, String> = if print_page {
         course
             .lessons
@@ -497,8 +523,7 @@ pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
 
     let mut out = Emitter {
         written: reuse.written,
-        files: Vec::new(),
-        outputs: Vec::with_capacity(lesson_pages.len() + course.parts.len() + 4),
+        entries: Vec::with_capacity(lesson_pages.len() + course.parts.len() + 4),
     };
     let mut uses_playground = false;
     for page in &lesson_pages {
@@ -584,13 +609,31 @@ pub fn build_with(input: &SiteInput, reuse: Reuse<'_>) -> Build {
         }
     };
 
+    // A safety net over the finished pages, for what the checks of the
+    // sources cannot see (pages copied as they are, templates). Its findings
+    // would repeat theirs, so it runs once they pass.
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let mut files = index.outputs;
+        if uses_playground {
+            files.extend(WASM_FILES.iter().map(|f| f.to_string()));
+        }
+        diagnostics.extend(check_page_links(
+            &out,
+            &input.copied_pages,
+            &files,
+            &config.base_path(),
+            cache,
+        ));
+    }
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+        (a.origin, &a.path, a.line, a.column, &a.message)
+            .cmp(&(b.origin, &b.path, b.line, b.column, &b.message))
     });
     diagnostics.dedup();
+    let (files, outputs) = out.finish();
     Build {
-        files: out.files,
-        outputs: out.outputs,
+        files,
+        outputs,
         diagnostics,
         lessons: course.lessons.len(),
         uses_playground,
@@ -608,36 +651,119 @@ fn lessons_below(course: &Course<'_>, p: usize, out: &mut Vec<usize>) {
     }
 }
 
-/// Collects output files, leaving out those already written.
+/// Collects the generated files in order, then hands out those not
+/// already written.
 struct Emitter<'a> {
     written: Option<&'a HashMap<String, u64>>,
-    files: Vec<OutputFile>,
-    outputs: Vec<(String, u64)>,
+    /// Path, fingerprint and contents of every generated file.
+    entries: Vec<(String, u64, Contents)>,
+}
+
+enum Contents {
+    /// A page, shared with the cache until it is written.
+    Page(Arc<String>),
+    Bytes(Vec<u8>),
 }
 
 impl Emitter<'_> {
-    fn is_written(&self, path: &str, fingerprint: u64) -> bool {
-        self.written
-            .is_some_and(|w| w.get(path) == Some(&fingerprint))
-    }
-
-    /// A page (copied out of the cache only when it is to be written).
+    /// A page.
     fn emit(&mut self, path: String, fingerprint: u64, contents: Arc<String>) {
-        if !self.is_written(&path, fingerprint) {
-            self.files.push(OutputFile {
-                path: path.clone(),
-                contents: Arc::unwrap_or_clone(contents).into_bytes(),
-            });
-        }
-        self.outputs.push((path, fingerprint));
+        self.entries
+            .push((path, fingerprint, Contents::Page(contents)));
     }
 
     fn emit_bytes(&mut self, fingerprint: u64, file: OutputFile) {
-        self.outputs.push((file.path.clone(), fingerprint));
-        if !self.is_written(&file.path, fingerprint) {
-            self.files.push(file);
-        }
+        self.entries
+            .push((file.path, fingerprint, Contents::Bytes(file.contents)));
     }
+
+    /// The generated HTML pages: path, fingerprint, text.
+    fn pages(&self) -> impl Iterator<Item = (&str, u64, &str)> {
+        self.entries
+            .iter()
+            .filter_map(|(path, fingerprint, contents)| match contents {
+                Contents::Page(html) if path.ends_with(".html") => {
+                    Some((path.as_str(), *fingerprint, html.as_str()))
+                }
+                _ => None,
+            })
+    }
+
+    /// The files to write (a page copied out of the cache only when it is
+    /// to be written) and every file's fingerprint.
+    fn finish(self) -> (Vec<OutputFile>, Vec<(String, u64)>) {
+        let mut files = Vec::new();
+        let mut outputs = Vec::with_capacity(self.entries.len());
+        for (path, fingerprint, contents) in self.entries {
+            let written = self
+                .written
+                .is_some_and(|w| w.get(&path) == Some(&fingerprint));
+            if !written {
+                files.push(OutputFile {
+                    path: path.clone(),
+                    contents: match contents {
+                        Contents::Page(page) => Arc::unwrap_or_clone(page).into_bytes(),
+                        Contents::Bytes(bytes) => bytes,
+                    },
+                });
+            }
+            outputs.push((path, fingerprint));
+        }
+        (files, outputs)
+    }
+}
+
+/// Checks the links and anchors of every HTML page of the output: the
+/// generated ones and those copied from the static and content
+/// directories. `files` is every other file of the output.
+fn check_page_links(
+    out: &Emitter<'_>,
+    copied: &[CopiedPage],
+    files: &HashSet<String>,
+    base_path: &str,
+    cache: &Cache,
+) -> Vec<Diagnostic> {
+    let copied_text: Vec<std::borrow::Cow<'_, str>> = copied
+        .iter()
+        .map(|p| String::from_utf8_lossy(&p.bytes))
+        .collect();
+    let mut pages: Vec<(page_links::Page<'_>, u64)> = out
+        .pages()
+        .map(|(path, fingerprint, html)| {
+            (
+                page_links::Page {
+                    path,
+                    html,
+                    origin: Origin::Generated,
+                    source_path: path,
+                },
+                fingerprint,
+            )
+        })
+        .collect();
+    for (page, text) in copied.iter().zip(&copied_text) {
+        pages.push((
+            page_links::Page {
+                path: &page.path,
+                html: text,
+                origin: page.origin,
+                source_path: &page.path,
+            },
+            cache::hash_bytes(&page.bytes),
+        ));
+    }
+    let scanned: Vec<Arc<page_links::Scanned>> = pages
+        .par_iter()
+        .map(|(page, fingerprint)| {
+            let key = cache::key_of(&("links", fingerprint, page.path, base_path));
+            cache.scan(key, || page_links::scan(page.html, page.path, base_path))
+        })
+        .collect();
+    let mut outputs: HashSet<&str> = files.iter().map(String::as_str).collect();
+    outputs.extend(out.entries.iter().map(|(path, _, _)| path.as_str()));
+    let pages: Vec<page_links::Page<'_>> = pages.into_iter().map(|(page, _)| page).collect();
+    let scanned: Vec<&page_links::Scanned> = scanned.iter().map(Arc::as_ref).collect();
+    page_links::check(&pages, &scanned, &outputs)
 }
 
 /// The site path of an alias's redirect page: `old/flow` -> `old/flow/`.
@@ -656,6 +782,10 @@ fn alias_dir(alias: &str) -> String {
 /// Output folders that belong to tokenbook: the search index and the
 /// playground's WebAssembly module.
 const RESERVED_DIRS: [&str; 2] = [search::DIR, "wasm/"];
+
+/// The playground's module and its glue, which `xtask` adds to the output
+/// when a page uses the playground.
+pub const WASM_FILES: [&str; 2] = ["wasm/tokenbook_wasm_bg.wasm", "wasm/tokenbook_wasm.js"];
 
 fn claim_outputs(
     course: &Course<'_>,
@@ -789,32 +919,55 @@ fn claim_outputs(
     owners.into_keys().collect()
 }
 
-/// `image` in `site.toml` must name a file the site publishes.
-fn check_preview_image(
+/// The settings of `site.toml` that name a file must name one the site
+/// publishes: `image`, and the playground's leaky app.
+fn check_site_files(
     config: &SiteConfig,
     input: &SiteInput,
     outputs: &HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(image) = &config.image else { return };
-    if outputs.contains(image) {
-        return;
+    let settings = [
+        (
+            "image",
+            &config.image,
+            "add the picture (1200×630 PNG or JPEG suits link previews) or fix the path",
+        ),
+        (
+            "leaky_app",
+            &config.playground.leaky_app,
+            "add the app's page to the content directory or fix the path",
+        ),
+        (
+            "leaky_app_script",
+            &config.playground.leaky_app_script,
+            "add the app's script to the content directory or fix the path",
+        ),
+    ];
+    for (key, value, hint) in settings {
+        let Some(value) = value else { continue };
+        if outputs.contains(value) {
+            continue;
+        }
+        let toml = input
+            .sources
+            .iter()
+            .find(|f| f.path == config::CONFIG_FILE)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .unwrap_or_default();
+        let key_at = config::key_offset(&toml, key);
+        let (at, len) = toml[key_at..]
+            .find(value.as_str())
+            .map_or((key_at, key.len()), |i| (key_at + i, value.len()));
+        diagnostics.push(
+            Diagnostic::error(
+                config::CONFIG_FILE,
+                format!("`{key}` names `{value}`, which is neither in the static directory nor in the content directory"),
+            )
+            .at(&toml, at, len)
+            .with_hint(hint),
+        );
     }
-    let toml = input
-        .sources
-        .iter()
-        .find(|f| f.path == config::CONFIG_FILE)
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    let at = toml.find(image.as_str()).unwrap_or(0);
-    diagnostics.push(
-        Diagnostic::error(
-            config::CONFIG_FILE,
-            format!("`image` names `{image}`, which is neither in the static directory nor in the content directory"),
-        )
-        .at(&toml, at, image.len().max(1))
-        .with_hint("add the picture (1200×630 PNG or JPEG suits link previews) or fix the path"),
-    );
 }
 
 fn template_failure(

@@ -222,7 +222,7 @@ pub fn is_external(dest: &str) -> bool {
 
 /// `dir` (ending in `/` or empty) joined with a relative `path`, with `.`
 /// and `..` resolved; `None` when it climbs out of the root.
-fn join(dir: &str, path: &str) -> Option<String> {
+pub(crate) fn join(dir: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for segment in path.split('/') {
         match segment {
@@ -266,7 +266,10 @@ fn ensure_slash(path: &str) -> String {
     }
 }
 
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted = wanted.to_lowercase();
     candidates
         .map(|c| (strsim::levenshtein(&wanted, &c.to_lowercase()), c))
@@ -274,7 +277,7 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
         .map(|(_, c)| c)
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -620,7 +620,7 @@ pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
 #[cfg(test)]
 pub(crate) fn test_context() -> RenderContext<'static> {
     static KIT: std::sync::LazyLock<crate::playground::LazyKit> =
-        std::sync::LazyLock::new(|| crate::playground::LazyKit::new(1_780_000_000));
+        std::sync::LazyLock::new(|| crate::playground::LazyKit::new(1_780_000_000, None));
     RenderContext {
         page_url: "",
         playground: &KIT,

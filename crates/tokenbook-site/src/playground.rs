@@ -24,14 +24,17 @@ const READ_AFTER_SECONDS: i64 = 300;
 /// playground never pay for the RSA signatures.
 pub struct LazyKit {
     now: i64,
+    leaky_app: Option<LeakyApp>,
     kit: std::sync::OnceLock<Result<Kit, String>>,
 }
 
 impl LazyKit {
-    /// A kit that will be minted as of `now` (Unix seconds).
-    pub fn new(now: i64) -> Self {
+    /// A kit that will be minted as of `now` (Unix seconds), for a course
+    /// with this leaky app (or none: then there is no Leak step).
+    pub fn new(now: i64, leaky_app: Option<LeakyApp>) -> Self {
         LazyKit {
             now,
+            leaky_app,
             kit: std::sync::OnceLock::new(),
         }
     }
@@ -39,15 +42,27 @@ impl LazyKit {
     /// The kit, or why it could not be minted.
     pub fn get(&self) -> Result<&Kit, &str> {
         self.kit
-            .get_or_init(|| Kit::new(self.now))
+            .get_or_init(|| Kit::new(self.now, self.leaky_app.clone()))
             .as_ref()
             .map_err(String::as_str)
     }
 }
 
+/// The course's deliberately leaky browser app, which the Leak step opens
+/// and reads: site paths of its page and of the script holding the secret
+/// (`[playground]` in `site.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LeakyApp {
+    /// Its page, e.g. `naive-app/index.html`.
+    pub page: String,
+    /// Its script, e.g. `naive-app/app.js`.
+    pub script: String,
+}
+
 /// The course's samples and keys, minted once per build.
 pub struct Kit {
     samples: Vec<Sample>,
+    leaky_app: Option<LeakyApp>,
     issued_at: i64,
     rsa_public_pem: &'static str,
     jwks: String,
@@ -56,12 +71,13 @@ pub struct Kit {
 impl Kit {
     /// Mints the samples as of `now` (Unix seconds) with the course's fake
     /// keys.
-    pub fn new(now: i64) -> Result<Kit, String> {
+    pub fn new(now: i64, leaky_app: Option<LeakyApp>) -> Result<Kit, String> {
         let keys = samples::course_keys();
         let minted =
             samples::mint_samples(&keys, now).map_err(|e| format!("{}: {}", e.message, e.hint))?;
         Ok(Kit {
             samples: minted,
+            leaky_app,
             issued_at: now,
             rsa_public_pem: keys.rsa_public_pem,
             jwks: samples::public_jwks(&keys),
@@ -94,6 +110,9 @@ impl Kit {
             .ok_or_else(|| format!("unknown playground sample `{sample_id}`"))?;
         if !STEPS.contains(&step) {
             return Err(format!("unknown playground step `{step}`"));
+        }
+        if step == "leak" && self.leaky_app.is_none() {
+            return Err("the `leak` step needs the course's leaky browser app: set `leaky_app` and `leaky_app_script` under `[playground]` in site.toml".to_string());
         }
         let now = self.issued_at + READ_AFTER_SECONDS;
         let decoded = tokenbook_token::decode(&sample.token).map_err(|e| e.message)?;
@@ -154,7 +173,11 @@ impl Kit {
         html.push_str("</div>\n");
         claim_table(&mut html, "Header", &header_claims);
         claim_table(&mut html, "Claims", &claims);
-        html.push_str("<p class=\"pg-small\">Times are read five minutes after the sample was issued. With JavaScript, this becomes an interactive playground: paste a token, validate it, walk the flow, and watch a secret leak.</p>\n</div>\n");
+        html.push_str(if self.leaky_app.is_some() {
+            "<p class=\"pg-small\">Times are read five minutes after the sample was issued. With JavaScript, this becomes an interactive playground: paste a token, validate it, walk the flow, and watch a secret leak.</p>\n</div>\n"
+        } else {
+            "<p class=\"pg-small\">Times are read five minutes after the sample was issued. With JavaScript, this becomes an interactive playground: paste a token, validate it and walk the flow.</p>\n</div>\n"
+        });
         // Data for the page script, inert: a template's text is never run or
         // rendered (an inline JSON <script> would trip CSP checkers).
         html.push_str("<template class=\"pg-data\">");
@@ -203,7 +226,7 @@ impl Kit {
             samples: Vec<SampleData<'a>>,
             keys: Keys<'a>,
             client: Client<'a>,
-            naive_app: NaiveApp,
+            naive_app: Option<NaiveApp>,
         }
         let now = self.issued_at + READ_AFTER_SECONDS;
         let data = Data {
@@ -225,10 +248,10 @@ impl Kit {
                 secret: samples::FAKE_CLIENT_SECRET,
                 scopes: CLIENT_SCOPES,
             },
-            naive_app: NaiveApp {
-                page: relative_url(page_url, "naive-app/"),
-                script: relative_url(page_url, "naive-app/app.js"),
-            },
+            naive_app: self.leaky_app.as_ref().map(|app| NaiveApp {
+                page: relative_url(page_url, &app.page),
+                script: relative_url(page_url, &app.script),
+            }),
         };
         serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_string())
     }
@@ -291,7 +314,11 @@ mod tests {
 
     #[test]
     fn a_fence_renders_the_sample_and_the_page_data() {
-        let kit = Kit::new(1_780_000_000).expect("samples mint");
+        let leaky_app = LeakyApp {
+            page: "naive-app/index.html".into(),
+            script: "naive-app/app.js".into(),
+        };
+        let kit = Kit::new(1_780_000_000, Some(leaky_app)).expect("samples mint");
         let html = kit.render("user-token", "validate", "02-x/", 1, 3).unwrap();
         assert!(html.contains("data-sample=\"user-token\" data-step=\"validate\""));
         assert!(html.contains("pg-verdict-user"), "{html}");
@@ -311,5 +338,16 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown playground step")
         );
+        assert!(kit.render("app-token", "leak", "", 1, 3).is_ok());
+    }
+
+    #[test]
+    fn without_a_leaky_app_there_is_no_leak_step() {
+        let kit = Kit::new(1_780_000_000, None).expect("samples mint");
+        let html = kit.render("app-token", "flow", "02-x/", 1, 3).unwrap();
+        assert!(html.contains("\"naive_app\":null"), "{html}");
+        assert!(!html.contains("leak"), "{html}");
+        let error = kit.render("app-token", "leak", "02-x/", 1, 3).unwrap_err();
+        assert!(error.contains("`leaky_app`"), "{error}");
     }
 }

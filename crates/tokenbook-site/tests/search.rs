@@ -7,6 +7,17 @@ use std::collections::HashMap;
 use serde_json::Value;
 use tokenbook_site::{SiteInput, SourceFile, build};
 
+/// The generator's own files (`static/`), which every page links to.
+const STATIC_FILES: [&str; 7] = [
+    "css/site.css",
+    "css/playground.css",
+    "js/theme.js",
+    "js/site.js",
+    "js/search.js",
+    "js/search-engine.js",
+    "js/playground.js",
+];
+
 fn site(files: &[(&str, &str)]) -> SiteInput {
     SiteInput {
         sources: files
@@ -16,6 +27,7 @@ fn site(files: &[(&str, &str)]) -> SiteInput {
                 bytes: t.as_bytes().to_vec(),
             })
             .collect(),
+        static_files: STATIC_FILES.iter().map(|f| f.to_string()).collect(),
         now: 1_780_000_000,
         ..SiteInput::default()
     }

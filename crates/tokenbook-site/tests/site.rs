@@ -4,6 +4,17 @@
 use proptest::prelude::*;
 use tokenbook_site::{Build, Severity, SiteInput, SourceFile, build};
 
+/// The generator's own files (`static/`), which every page links to.
+const STATIC_FILES: [&str; 7] = [
+    "css/site.css",
+    "css/playground.css",
+    "js/theme.js",
+    "js/site.js",
+    "js/search.js",
+    "js/search-engine.js",
+    "js/playground.js",
+];
+
 fn site(files: &[(&str, &[u8])]) -> SiteInput {
     SiteInput {
         sources: files
@@ -14,12 +25,9 @@ fn site(files: &[(&str, &[u8])]) -> SiteInput {
             })
             .collect(),
         assets: vec!["img/flow.png".into()],
-        static_files: vec![
-            "css/site.css".into(),
-            "js/site.js".into(),
-            "js/theme.js".into(),
-        ],
+        static_files: STATIC_FILES.iter().map(|f| f.to_string()).collect(),
         now: 1_780_000_000,
+        ..SiteInput::default()
     }
 }
 
@@ -47,7 +55,13 @@ fn diagnostics(build: &Build) -> Vec<String> {
     build
         .diagnostics
         .iter()
-        .map(|d| d.render("").lines().next().unwrap_or_default().to_string())
+        .map(|d| {
+            d.render(&tokenbook_site::Roots::default())
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect()
 }
 
@@ -296,8 +310,8 @@ fn a_cached_rebuild_gives_the_same_site_and_redoes_only_the_edited_lesson() {
     assert_eq!(after.files, build(&edited).files);
     let (_, misses) = cache.stats();
     assert_eq!(
-        misses, 7,
-        "redone: the glossary's source, lesson, body and page; the index and the whole-course page, which show its description and body; the search index (of {misses_first} at first)"
+        misses, 10,
+        "redone: the glossary's source, lesson, body and page; the index and the whole-course page, which show its description and body; the search index; the link check's reading of those three pages (of {misses_first} at first)"
     );
 }
 

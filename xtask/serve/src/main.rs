@@ -119,6 +119,9 @@ struct Builder {
     /// The build's input, kept up to date (sources sorted by path).
     input: SiteInput,
     statics: Vec<(String, PathBuf)>,
+    /// HTML files of the static and content directories that could not be
+    /// read.
+    unreadable: Vec<tokenbook_site::Diagnostic>,
     /// Fingerprints of the generated files in the output (not the search
     /// index).
     generated: HashMap<String, u64>,
@@ -169,6 +172,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             ..SiteInput::default()
         },
         statics: Vec::new(),
+        unreadable: Vec::new(),
         generated: HashMap::new(),
         copied: HashSet::new(),
         dirty: HashSet::new(),
@@ -245,10 +249,20 @@ impl Builder {
             .as_ref()
             .map(read::Tree::diagnostics)
             .unwrap_or_default();
+        diagnostics.extend(self.unreadable.iter().cloned());
         diagnostics.append(&mut site.diagnostics);
         site.diagnostics = diagnostics;
-        let root = self.content.display().to_string();
-        let report: Vec<String> = site.diagnostics.iter().map(|d| d.render(&root)).collect();
+        let (content, static_dir, out) = (
+            self.content.display().to_string(),
+            self.static_dir.display().to_string(),
+            self.out.display().to_string(),
+        );
+        let roots = tokenbook_site::Roots {
+            content: &content,
+            static_dir: &static_dir,
+            out: &out,
+        };
+        let report: Vec<String> = site.diagnostics.iter().map(|d| d.render(&roots)).collect();
         for line in report.iter().take(SHOWN) {
             eprintln!("{line}\n");
         }
@@ -346,6 +360,10 @@ impl Builder {
             .as_ref()
             .map(read::Tree::assets)
             .unwrap_or_default();
+        // HTML files are few: read again on every rebuild, for their links.
+        let (pages, unreadable) = read::copied_pages(&self.statics, &assets);
+        self.input.copied_pages = pages;
+        self.unreadable = unreadable;
         self.input.assets = assets.into_iter().map(|(rel, _)| rel).collect();
         self.input.static_files = self.statics.iter().map(|(rel, _)| rel.clone()).collect();
         Ok(())
