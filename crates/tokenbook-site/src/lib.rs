@@ -756,7 +756,10 @@ fn check_page_links(
         .par_iter()
         .map(|(page, fingerprint)| {
             let key = cache::key_of(&("links", fingerprint, page.path, base_path));
-            cache.scan(key, || page_links::scan(page.html, page.path, base_path))
+            cache.scan(key, || match page.origin {
+                Origin::Generated => page_links::scan_generated(page.html, page.path, base_path),
+                _ => page_links::scan(page.html, page.path, base_path),
+            })
         })
         .collect();
     let mut outputs: HashSet<&str> = files.iter().map(String::as_str).collect();
