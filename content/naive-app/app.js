@@ -5,7 +5,7 @@
 
 const TOKEN_ENDPOINT = "https://auth.example.com/oauth2/token";
 const CLIENT_ID = "billing-service";
-const CLIENT_SECRET = "FAKE-billing-service-secret-for-the-course";
+const CLIENT_SECRET = "FAKE-secret-for-the-course-only";
 
 function describeTokenRequest() {
   const body = "grant_type=client_credentials&scope=ledger%3Aread";

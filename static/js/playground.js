@@ -12,7 +12,7 @@
 // - Every credential is a fake one from the course; the authorization
 //   server and the API are simulated in this page.
 
-import init, { inspectToken, signHs256, validateToken } from "../wasm/tokenbook_wasm.js";
+import init, { inspectToken, validateToken } from "../wasm/tokenbook_wasm.js";
 
 const STEPS = [
   ["decode", "Decode & explain"],
@@ -337,57 +337,66 @@ class Playground {
     return [form, result];
   }
 
-  /** The simulated authorization server: checks the client, signs a token. */
+  /** The simulated world's clock: the samples' (read a few minutes after they were issued). */
+  get worldNow() {
+    return this.data.samples[0].now;
+  }
+
+  /**
+   * The simulated authorization server: checks the client and the scope
+   * (RFC 6749 sections 3.3, 5.1, 5.2) and hands out the RS256 token the
+   * build issued for that scope, signed with the course's FAKE key.
+   */
   tokenEndpoint(clientId, clientSecret, scope) {
     const client = this.data.client;
     if (clientId !== client.id || clientSecret !== client.secret) {
-      return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed." } };
+      return { status: 401, header: 'Basic realm="auth.example.com"', body: { error: "invalid_client", error_description: "Client authentication failed." } };
     }
-    const unknown = scope.split(" ").filter((s) => s && !client.scopes.includes(s));
-    if (unknown.length) {
-      return { status: 400, body: { error: "invalid_scope", error_description: `Not allowed for this client: ${unknown.join(" ")}` } };
+    const requested = scope.trim() ? scope.trim().split(/ +/) : [client.default_scope];
+    const refused = requested.filter((s) => !client.scopes.includes(s));
+    if (refused.length) {
+      return { status: 400, body: { error: "invalid_scope", error_description: `${client.id} may not be granted ${refused.join(" ")}.` } };
     }
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: this.data.keys.issuer,
-      sub: clientId,
-      aud: this.data.keys.audience,
-      client_id: clientId,
-      scope,
-      iat: now,
-      exp: now + 3600,
-      jti: `FAKE-demo-${now}`,
-    };
-    const token = signHs256(JSON.stringify(claims), this.data.keys.hs256_secret, this.data.keys.hs256_kid);
-    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 3600, scope } };
+    const granted = client.scopes.filter((s) => requested.includes(s)).join(" ");
+    return { status: 200, body: { access_token: client.tokens[granted], token_type: "Bearer", expires_in: client.token_lifetime, scope: granted } };
   }
 
   /** The simulated API's endpoints, each with the scope it requires. */
   static ENDPOINTS = {
     "ledger:read": { request: "GET /ledger/entries", body: { entries: [{ id: "FAKE-entry-1", amount: "42.00", currency: "EUR" }] } },
     "ledger:write": { request: "POST /ledger/entries", body: { created: "FAKE-entry-2" } },
-    "ledger:admin": { request: "DELETE /ledger/entries/FAKE-entry-1", body: { deleted: "FAKE-entry-1" } },
   };
 
-  /** The simulated API: the endpoint for `scope` checks the token as a resource server would. */
+  /**
+   * The simulated API: the endpoint for `scope` checks the token as lesson
+   * 07 teaches (RS256 only, the course's key, exact issuer and audience,
+   * expiry with the leeway, the scope).
+   */
   apiCall(token, scope = "ledger:read") {
     const endpoint = Playground.ENDPOINTS[scope] ?? Playground.ENDPOINTS["ledger:read"];
+    const api = this.data.api;
     const options = {
-      key: { kind: "hmac", value: this.data.keys.hs256_secret },
+      key: { kind: "rsa", value: this.data.keys.rsa_public_pem },
       expected_issuer: this.data.keys.issuer,
-      expected_audience: this.data.keys.audience,
+      expected_audience: api.identifier,
       required_scope: scope,
-      allowed_algorithms: ["HS256"],
-      leeway_seconds: 60,
-      now: Math.floor(Date.now() / 1000),
+      allowed_algorithms: ["RS256"],
+      leeway_seconds: api.leeway_seconds,
+      now: this.worldNow,
     };
     const report = JSON.parse(validateToken(token, JSON.stringify(options)));
-    const requestText = `${endpoint.request} HTTP/1.1\nHost: ledger-api.example.com\nAuthorization: Bearer ${token}`;
+    const requestText = `${endpoint.request} HTTP/1.1\nHost: ${api.host}\nAuthorization: Bearer ${token}`;
     if (report.valid) return { status: 200, body: endpoint.body, report, requestText };
     const scopeFailed = report.checks.some((c) => c.name === "scope" && c.status === "failed");
     return scopeFailed
       ? { status: 403, header: `Bearer error="insufficient_scope", scope="${scope}"`, body: { error: "insufficient_scope" }, report, requestText }
       : { status: 401, header: 'Bearer error="invalid_token"', body: { error: "invalid_token" }, report, requestText };
+  }
+
+  /** What the client may ask for: each of its scopes, and all of them. */
+  get scopeChoices() {
+    const scopes = this.data.client.scopes;
+    return scopes.length > 1 ? [...scopes, scopes.join(" ")] : [...scopes];
   }
 
   httpExchange(requestText, response) {
@@ -408,7 +417,7 @@ class Playground {
 
   render_flow() {
     const client = this.data.client;
-    const scopeSelect = el("select", { id: `${this.section.id}-flow-scope` }, client.scopes.map((s) => el("option", { value: s }, s)));
+    const scopeSelect = el("select", { id: `${this.section.id}-flow-scope` }, this.scopeChoices.map((s) => el("option", { value: s }, s)));
     const out = el("div", { class: "pg-flow", "aria-live": "polite" });
     const run = () => {
       const scope = scopeSelect.value;
@@ -473,13 +482,14 @@ class Playground {
     const line = script.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
     const at = line.indexOf(secret);
     const lineNumber = script.slice(0, match.index).split("\n").length;
-    const scopeSelect = el("select", { id: `${this.section.id}-leak-scope` }, this.data.client.scopes.map((s) => el("option", { value: s }, s)));
-    scopeSelect.value = this.data.client.scopes.at(-1);
+    const choices = [...this.scopeChoices, this.data.ungranted_scope];
+    const scopeSelect = el("select", { id: `${this.section.id}-leak-scope` }, choices.map((s) => el("option", { value: s }, s)));
+    scopeSelect.value = this.scopeChoices.at(-1);
     const rest = el("div");
     out.replaceChildren(
       el("p", {}, `Found on line ${lineNumber} of the script (search for "secret"):`),
       el("pre", { class: "pg-http", tabindex: "0" }, line.slice(0, at), el("mark", {}, secret), line.slice(at + secret.length)),
-      el("p", {}, "Step 2: with the client id ", el("code", {}, clientId), " and this secret, anyone can ask for a token — with any scope the client may have. Pick one:"),
+      el("p", {}, "Step 2: with the client id ", el("code", {}, clientId), " and this secret, anyone can ask for a token — with any scope the client may have. Pick one (or one it may not have, to see the server refuse it):"),
       el("label", { for: scopeSelect.id }, "Scope"), scopeSelect,
       el("button", { type: "button", class: "pg-button", onclick: () => this.leakStep2(rest, clientId, secret, scopeSelect.value) }, "Ask for a token with the stolen secret"),
       rest,
@@ -490,14 +500,18 @@ class Playground {
     const response = this.tokenEndpoint(clientId, secret, scope);
     const parts = [...this.httpExchange(this.tokenRequestText(clientId, secret, scope), response)];
     if (response.status === 200) {
-      const api = this.apiCall(response.body.access_token, scope);
+      const granted = response.body.scope.split(" ");
+      const endpointScope = granted.includes("ledger:write") ? "ledger:write" : granted[0];
+      const api = this.apiCall(response.body.access_token, endpointScope);
       parts.push(
         el("p", {}, "Step 3: the authorization server cannot tell the attacker from the real app — the credentials are right. Now the attacker calls the endpoint that scope opens:"),
         ...this.httpExchange(api.requestText, api),
         el("p", {}, api.status === 200
-          ? `The API accepts it: to the API, this is ${clientId} acting with ${scope}.`
+          ? `The API accepts it: to the API, this is ${clientId} acting with ${response.body.scope}.`
           : `The API refused (${api.status}): ${api.report.checks.find((c) => c.status === "failed")?.detail ?? ""}`),
       );
+    } else if (response.body.error === "invalid_scope") {
+      parts.push(el("p", {}, `The server refuses (invalid_scope, RFC 6749 section 5.2): ${clientId} was never allowed ${scope}. The stolen secret opens exactly what ${clientId} may do — ${this.data.client.scopes.join(" and ")} — which is already enough to write to the ledger.`));
     }
     parts.push(
       el("div", { class: "pg-instead" },
@@ -505,7 +519,7 @@ class Playground {
         el("ul", {},
           el("li", {}, "Keep the client secret on a server you control; client credentials is for confidential clients only (RFC 6749 section 2.1)."),
           el("li", {}, "A browser app signs the user in with the authorization code grant and PKCE (RFC 7636) and gets a user token — no secret in the browser."),
-          el("li", {}, "Or put a small backend (a backend for the frontend) between the browser and the API; it holds the secret and the tokens."),
+          el("li", {}, "Or let a small backend for the frontend sign the user in (authorization code flow with PKCE) and keep the tokens on the server; the browser holds only a session cookie."),
           el("li", {}, "A secret that shipped is public: rotate it."))),
     );
     out.replaceChildren(...parts);

@@ -66,14 +66,32 @@ fn private_key_blocks(text: &str) -> Vec<Finding> {
         .collect()
 }
 
-/// A JWT the course made: signed with one of its FAKE keys, or an unsigned
-/// sample from its fake issuer.
+/// A JWT that cannot be a real one: its key id is labelled `FAKE-`, or its
+/// issuer is on a name reserved for examples (RFC 2606: `example.com`,
+/// `.example`, `.test`…), which no real authorization server can have.
 pub fn is_known_fake_jwt(header: &Value, payload: &Value) -> bool {
     let kid = header.get("kid").and_then(Value::as_str).unwrap_or("");
-    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
     let iss = payload.get("iss").and_then(Value::as_str).unwrap_or("");
-    kid.starts_with("FAKE-")
-        || (alg.eq_ignore_ascii_case("none") && iss == "https://auth.example.com/")
+    kid.starts_with("FAKE-") || is_example_url(iss)
+}
+
+/// True for an `https://` URL whose host is reserved for examples.
+fn is_example_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+        || [".example", ".test", ".invalid"]
+            .iter()
+            .any(|tld| host.ends_with(tld))
 }
 
 /// Every JWT-shaped run whose header decodes to a JSON object: its offset,
@@ -199,6 +217,25 @@ mod tests {
         ] {
             assert_eq!(scan(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn tokens_from_example_issuers_or_with_fake_keys_are_fakes() {
+        let fake = |kid: &str, iss: &str| {
+            is_known_fake_jwt(
+                &serde_json::json!({ "kid": kid }),
+                &serde_json::json!({ "iss": iss }),
+            )
+        };
+        assert!(fake("auth-2026-01", "https://auth.example.com"));
+        assert!(fake("x", "https://login.example.org/tenant/v2.0"));
+        assert!(fake("x", "https://issuer.test/"));
+        assert!(fake("FAKE-key", "https://login.microsoftonline.com/t/v2.0"));
+        assert!(!fake("x", "https://login.microsoftonline.com/t/v2.0"));
+        assert!(!fake("x", "https://example.com.attacker.net/"));
+        assert!(!fake("x", "https://notexample.com"));
+        assert!(!fake("x", "http://auth.example.com"));
+        assert!(!fake("x", ""));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! it interactive.
 
 use serde::Serialize;
+use tokenbook_token::facts;
 use tokenbook_token::samples::{self, Sample};
 
 use crate::highlight::{self, Highlighted};
@@ -13,9 +14,6 @@ use crate::html::{escape, escape_into, relative_url};
 
 /// The steps a fence may open at.
 pub const STEPS: &[&str] = &["decode", "validate", "flow", "leak"];
-
-/// The scopes the course's fake client may ask for.
-const CLIENT_SCOPES: &[&str] = &["ledger:read", "ledger:write", "ledger:admin"];
 
 /// How long after issue the playground's clock reads a sample.
 const READ_AFTER_SECONDS: i64 = 300;
@@ -62,6 +60,8 @@ pub struct LeakyApp {
 /// The course's samples and keys, minted once per build.
 pub struct Kit {
     samples: Vec<Sample>,
+    /// What the simulated authorization server issues, by scope.
+    flow_tokens: Vec<(String, String)>,
     leaky_app: Option<LeakyApp>,
     issued_at: i64,
     rsa_public_pem: &'static str,
@@ -75,8 +75,11 @@ impl Kit {
         let keys = samples::course_keys();
         let minted =
             samples::mint_samples(&keys, now).map_err(|e| format!("{}: {}", e.message, e.hint))?;
+        let flow_tokens = samples::mint_flow_tokens(&keys, now)
+            .map_err(|e| format!("{}: {}", e.message, e.hint))?;
         Ok(Kit {
             samples: minted,
+            flow_tokens,
             leaky_app,
             issued_at: now,
             rsa_public_pem: keys.rsa_public_pem,
@@ -215,6 +218,16 @@ impl Kit {
             id: &'a str,
             secret: &'a str,
             scopes: &'a [&'a str],
+            default_scope: &'a str,
+            token_lifetime: i64,
+            /// What the simulated server issues, by requested scope.
+            tokens: std::collections::BTreeMap<&'a str, &'a str>,
+        }
+        #[derive(Serialize)]
+        struct Api<'a> {
+            identifier: &'a str,
+            host: &'a str,
+            leeway_seconds: i64,
         }
         #[derive(Serialize)]
         struct NaiveApp {
@@ -226,6 +239,8 @@ impl Kit {
             samples: Vec<SampleData<'a>>,
             keys: Keys<'a>,
             client: Client<'a>,
+            api: Api<'a>,
+            ungranted_scope: &'a str,
             naive_app: Option<NaiveApp>,
         }
         let now = self.issued_at + READ_AFTER_SECONDS;
@@ -240,14 +255,29 @@ impl Kit {
                 jwks: &self.jwks,
                 hs256_secret: samples::FAKE_HS256_SECRET,
                 hs256_kid: samples::HS256_KID,
-                issuer: samples::ISSUER,
-                audience: samples::AUDIENCE,
+                issuer: facts::ISSUER,
+                audience: facts::LEDGER_API.identifier,
             },
             client: Client {
-                id: samples::CLIENT_ID,
-                secret: samples::FAKE_CLIENT_SECRET,
-                scopes: CLIENT_SCOPES,
+                id: facts::BILLING_SERVICE.id,
+                secret: facts::BILLING_SERVICE.secret,
+                scopes: facts::BILLING_SERVICE.scopes,
+                default_scope: facts::BILLING_SERVICE.default_scope,
+                token_lifetime: facts::BILLING_SERVICE.token_lifetime,
+                tokens: self
+                    .flow_tokens
+                    .iter()
+                    .map(|(scope, token)| (scope.as_str(), token.as_str()))
+                    .collect(),
             },
+            api: Api {
+                identifier: facts::LEDGER_API.identifier,
+                host: facts::LEDGER_API
+                    .identifier
+                    .trim_start_matches("https://"),
+                leeway_seconds: facts::LEEWAY_SECONDS,
+            },
+            ungranted_scope: facts::UNGRANTED_SCOPE,
             naive_app: self.leaky_app.as_ref().map(|app| NaiveApp {
                 page: relative_url(page_url, &app.page),
                 script: relative_url(page_url, &app.script),

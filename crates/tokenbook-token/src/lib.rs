@@ -11,6 +11,7 @@
 //!   every check.
 //! - [`sign_hs256`] (and natively `sign_rs256`) make tokens; natively,
 //!   [`mint_samples`] makes the course's sample tokens with FAKE keys.
+//! - [`facts`] is the course's world: issuer, APIs, clients, keys.
 //!
 //! The caller passes the current time (`now`, Unix seconds): the crate reads
 //! no clock. Nothing here panics on any input.
@@ -19,6 +20,7 @@ mod claims;
 mod classify;
 mod decode;
 mod error;
+pub mod facts;
 mod header_meanings;
 mod keys;
 mod meanings;
@@ -41,9 +43,8 @@ pub use error::TokenError;
 pub use keys::KeyInput;
 #[cfg(not(target_arch = "wasm32"))]
 pub use samples::{
-    AUDIENCE, CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_HS256_SECRET, HS256_KID, ISSUER,
-    REPORTS_AUDIENCE, RS256_KID, Sample, SampleKeys, course_keys, mint_samples, public_jwks,
-    try_public_jwks,
+    FAKE_HS256_SECRET, HS256_KID, Sample, SampleKeys, course_keys, mint_flow_tokens, mint_samples,
+    public_jwks, try_public_jwks,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use sign::sign_rs256;

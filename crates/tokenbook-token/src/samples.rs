@@ -9,24 +9,17 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Value, json};
 
 use crate::error::TokenError;
+use crate::facts::{
+    BILLING_SERVICE, ISSUER, LEDGER_API, REPORTS_API, SIGNING_KEY_ID, UNGRANTED_SCOPE,
+    USER_APP_CLIENT_ID, USER_NAME, USER_SUBJECT,
+};
 use crate::sign::{access_token_header, encode_part, sign_rs256, sign_with_header};
 
-/// The FAKE HS256 secret of the course (50 bytes). Never use it anywhere.
+/// The FAKE HS256 secret of the course (50 bytes), for the Validate step's
+/// shared-secret option. Never use it anywhere.
 pub const FAKE_HS256_SECRET: &str = "FAKE-course-secret-do-not-use-anywhere-0123456789";
-/// The FAKE client secret of the course's `billing-service` client.
-pub const FAKE_CLIENT_SECRET: &str = "FAKE-billing-service-secret-for-the-course";
-/// Key id of the FAKE RSA signing key.
-pub const RS256_KID: &str = "FAKE-course-key-1";
 /// Key id of the FAKE HMAC secret.
 pub const HS256_KID: &str = "FAKE-course-hmac-1";
-/// The course's authorization server.
-pub const ISSUER: &str = "https://auth.example.com/";
-/// The client that uses the client credentials grant.
-pub const CLIENT_ID: &str = "billing-service";
-/// The API the samples are meant for.
-pub const AUDIENCE: &str = "https://ledger-api.example.com/";
-/// Another API, for the wrong-audience sample.
-pub const REPORTS_AUDIENCE: &str = "https://reports-api.example.com/";
 
 /// The FAKE RSA key pair, as PEM text.
 #[derive(Debug, Clone, Copy)]
@@ -70,7 +63,7 @@ pub struct Sample {
 
 /// Mints every sample at time `now` (Unix seconds).
 pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenError> {
-    let rs256 = |claims: &Value| sign_rs256(claims, keys.rsa_private_pem, Some(RS256_KID));
+    let rs256 = |claims: &Value| sign_rs256(claims, keys.rsa_private_pem, Some(SIGNING_KEY_ID));
     let app_token = rs256(&app_claims("app-token", now))?;
     let sample =
         |id: &str, title: &str, lesson_point: &str, token: String, required_scope: &str| Sample {
@@ -79,7 +72,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
             lesson_point: lesson_point.to_owned(),
             token,
             verify_with: "rsa".to_owned(),
-            expected_audience: AUDIENCE.to_owned(),
+            expected_audience: LEDGER_API.identifier.to_owned(),
             required_scope: required_scope.to_owned(),
         };
     Ok(vec![
@@ -93,7 +86,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
         sample(
             "user-token",
             "User token (authorization code)",
-            "A user token: its subject is a person (Ada Example) and client_id names the app she used, so the client acts on her behalf.",
+            "A user token: its subject is a person (Ada Example) and client_id names the app she used (expense-dashboard), so the client acts on her behalf.",
             rs256(&user_claims(now))?,
             "ledger:read",
         ),
@@ -103,7 +96,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
             "A token whose exp is three days in the past is refused, however good its signature: the client must ask for a new one.",
             rs256(&with(
                 app_claims("expired", now),
-                json!({"iat": now - 3 * DAY - HOUR, "exp": now - 3 * DAY}),
+                json!({"iat": now - 3 * DAY - BILLING_SERVICE.token_lifetime, "exp": now - 3 * DAY}),
             ))?,
             "ledger:read",
         ),
@@ -113,7 +106,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
             "A token whose nbf lies ten minutes ahead is refused until then, beyond the small leeway allowed for clock differences.",
             rs256(&with(
                 app_claims("not-yet-valid", now),
-                json!({"nbf": now + 10 * MINUTE, "exp": now + 10 * MINUTE + HOUR}),
+                json!({"nbf": now + 10 * MINUTE, "exp": now + 10 * MINUTE + BILLING_SERVICE.token_lifetime}),
             ))?,
             "ledger:read",
         ),
@@ -123,7 +116,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
             "A token issued for the reports API is refused by the ledger API: the audience must name the API that receives it.",
             rs256(&with(
                 app_claims("wrong-audience", now),
-                json!({"aud": REPORTS_AUDIENCE}),
+                json!({"aud": REPORTS_API.identifier}),
             ))?,
             "ledger:read",
         ),
@@ -147,7 +140,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
         sample(
             "tampered",
             "Tampered payload",
-            "Changing a single claim (scope raised to ledger:admin) breaks the signature: the claims of a token can be read by anyone but changed by no one.",
+            "Changing a single claim (scope raised to ledger:admin, which nobody is granted) breaks the signature: the claims of a token can be read by anyone but changed by no one.",
             tampered(&app_token)?,
             "ledger:admin",
         ),
@@ -165,34 +158,63 @@ const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
-/// The claims of a client credentials token for `billing-service`.
+/// The claims of a client credentials token for `billing-service`: RFC
+/// 9068 §2.2, with `sub` the client itself (§2.2's note on client
+/// credentials) and its whole scope.
 fn app_claims(sample_id: &str, now: i64) -> Value {
+    app_claims_with_scope(&format!("FAKE-jti-{sample_id}"), now, &BILLING_SERVICE.scopes.join(" "))
+}
+
+fn app_claims_with_scope(jti: &str, now: i64, scope: &str) -> Value {
     json!({
         "iss": ISSUER,
-        "sub": CLIENT_ID,
-        "aud": AUDIENCE,
-        "client_id": CLIENT_ID,
-        "scope": "ledger:read ledger:write",
+        "sub": BILLING_SERVICE.id,
+        "aud": LEDGER_API.identifier,
+        "client_id": BILLING_SERVICE.id,
+        "scope": scope,
         "iat": now,
-        "exp": now + HOUR,
-        "jti": format!("FAKE-jti-{sample_id}"),
+        "exp": now + BILLING_SERVICE.token_lifetime,
+        "jti": jti,
     })
 }
 
+/// A user's access token for the ledger API: every scope has meaning for
+/// the API (RFC 9068 §2.2.3, so no `openid`).
 fn user_claims(now: i64) -> Value {
     json!({
         "iss": ISSUER,
-        "sub": "user-7d3f9a21",
-        "aud": AUDIENCE,
-        "client_id": "expense-dashboard",
-        "scope": "openid ledger:read",
-        "name": "Ada Example",
+        "sub": USER_SUBJECT,
+        "aud": LEDGER_API.identifier,
+        "client_id": USER_APP_CLIENT_ID,
+        "scope": "ledger:read",
+        "name": USER_NAME,
         "email": "ada@example.com",
         "auth_time": now - 5 * MINUTE,
         "iat": now,
         "exp": now + HOUR,
         "jti": "FAKE-jti-user-token",
     })
+}
+
+/// What the playground's simulated authorization server issues to
+/// `billing-service` for each scope it may ask for: RS256 tokens, signed
+/// at `now` with the course's FAKE key, by scope.
+pub fn mint_flow_tokens(keys: &SampleKeys, now: i64) -> Result<Vec<(String, String)>, TokenError> {
+    let scopes = BILLING_SERVICE.scopes;
+    let mut requests: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+    requests.push(scopes.join(" "));
+    requests
+        .into_iter()
+        .map(|scope| {
+            let jti = format!("FAKE-jti-flow-{}", scope.replace([' ', ':'], "-"));
+            let token = sign_rs256(
+                &app_claims_with_scope(&jti, now, &scope),
+                keys.rsa_private_pem,
+                Some(SIGNING_KEY_ID),
+            )?;
+            Ok((scope, token))
+        })
+        .collect()
 }
 
 /// `claims` with the members of `changes` replaced or added.
@@ -216,7 +238,7 @@ fn unsecured(claims: &Value) -> String {
 fn tampered(token: &str) -> Result<String, TokenError> {
     let decoded = crate::decode::decode(token)?;
     let [header, _, signature] = &decoded.segments;
-    let payload = with(decoded.payload.clone(), json!({"scope": "ledger:admin"}));
+    let payload = with(decoded.payload.clone(), json!({"scope": UNGRANTED_SCOPE}));
     Ok(format!("{header}.{}.{signature}", encode_part(&payload)))
 }
 
@@ -224,14 +246,14 @@ fn tampered(token: &str) -> Result<String, TokenError> {
 /// text anyone can download) as the HMAC secret, and the RSA key's kid.
 fn algorithm_confusion(keys: &SampleKeys, claims: &Value) -> Result<String, TokenError> {
     sign_with_header(
-        &access_token_header("HS256", Some(RS256_KID)),
+        &access_token_header("HS256", Some(SIGNING_KEY_ID)),
         claims,
         &EncodingKey::from_secret(keys.rsa_public_pem.as_bytes()),
         Algorithm::HS256,
     )
 }
 
-/// The JWKS with the FAKE RSA public key (kid `FAKE-course-key-1`), as
+/// The JWKS with the FAKE RSA public key (kid `auth-2026-01`), as
 /// pretty JSON. `{"keys": []}` if the public key cannot be read.
 pub fn public_jwks(keys: &SampleKeys) -> String {
     try_public_jwks(keys).unwrap_or_else(|_| "{\n  \"keys\": []\n}".to_owned())
@@ -257,7 +279,7 @@ pub fn try_public_jwks(keys: &SampleKeys) -> Result<String, TokenError> {
             "kty": "RSA",
             "use": "sig",
             "alg": "RS256",
-            "kid": RS256_KID,
+            "kid": SIGNING_KEY_ID,
             "n": rsa.n,
             "e": rsa.e,
         }]
@@ -320,6 +342,48 @@ mod tests {
             .iter()
             .find(|c| c.name == name)
             .map_or("", |c| c.detail.as_str())
+    }
+
+    #[test]
+    fn samples_quote_the_course_facts() {
+        let app = decode(&sample("app-token").token).expect("decodes");
+        assert_eq!(app.header["kid"], SIGNING_KEY_ID);
+        assert_eq!(app.payload["iss"], ISSUER);
+        assert_eq!(app.payload["aud"], LEDGER_API.identifier);
+        assert_eq!(app.payload["sub"], BILLING_SERVICE.id);
+        assert_eq!(app.payload["client_id"], BILLING_SERVICE.id);
+        assert_eq!(app.payload["scope"], "ledger:read ledger:write");
+        assert_eq!(
+            app.payload["exp"].as_i64().unwrap() - app.payload["iat"].as_i64().unwrap(),
+            BILLING_SERVICE.token_lifetime
+        );
+        let user = decode(&sample("user-token").token).expect("decodes");
+        assert_eq!(user.payload["sub"], USER_SUBJECT);
+        assert_eq!(user.payload["client_id"], USER_APP_CLIENT_ID);
+        let scopes = user.payload["scope"].as_str().unwrap();
+        assert!(scopes.split(' ').all(|s| s.starts_with("ledger:")), "RFC 9068 §2.2.3: {scopes}");
+    }
+
+    #[test]
+    fn the_flow_issues_a_token_for_each_scope_billing_service_may_ask_for() {
+        let tokens = mint_flow_tokens(&course_keys(), NOW).unwrap();
+        let scopes: Vec<&str> = tokens.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(scopes, ["ledger:read", "ledger:write", "ledger:read ledger:write"]);
+        for (scope, token) in &tokens {
+            let report = validate(
+                token,
+                &ValidationOptions {
+                    key: KeyInput::RsaPublicPem(course_keys().rsa_public_pem.to_owned()),
+                    expected_issuer: Some(ISSUER.to_owned()),
+                    expected_audience: Some(LEDGER_API.identifier.to_owned()),
+                    required_scope: Some(scope.split(' ').next().unwrap().to_owned()),
+                    allowed_algorithms: vec!["RS256".to_owned()],
+                    ..ValidationOptions::at(NOW)
+                },
+            );
+            assert!(report.valid, "{scope}: {report:#?}");
+            assert_eq!(decode(token).unwrap().payload["scope"], scope.as_str());
+        }
     }
 
     #[test]
@@ -388,7 +452,7 @@ mod tests {
             (
                 "wrong-audience",
                 "audience",
-                "The token is meant for https://reports-api.example.com/, not for this API (https://ledger-api.example.com/).",
+                "The token is meant for https://reports.example.com, not for this API (https://ledger.example.com).",
             ),
             (
                 "missing-scope",
@@ -520,7 +584,7 @@ mod tests {
     fn jwks_verifies_the_samples() {
         let jwks = public_jwks(&course_keys());
         let parsed: Value = serde_json::from_str(&jwks).expect("JSON");
-        assert_eq!(parsed["keys"][0]["kid"], RS256_KID);
+        assert_eq!(parsed["keys"][0]["kid"], SIGNING_KEY_ID);
         assert_eq!(parsed["keys"][0]["e"], "AQAB");
         let report = validate(
             &sample("app-token").token,
@@ -530,7 +594,7 @@ mod tests {
             },
         );
         assert!(report.valid, "{report:#?}");
-        assert!(detail(&report, "signature").contains("the JWK with kid FAKE-course-key-1"));
+        assert!(detail(&report, "signature").contains("the JWK with kid auth-2026-01"));
         let single_jwk = parsed["keys"][0].to_string();
         let report = validate(
             &sample("tampered").token,

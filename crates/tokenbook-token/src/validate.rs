@@ -18,8 +18,8 @@ use crate::time::{duration_in_words, iso_8601, relative_to};
 /// What the API expects, and the key it checks signatures with.
 ///
 /// JSON shape: `{"key": {"kind": "rsa", "value": "-----BEGIN PUBLIC KEY-----…"},
-/// "expected_issuer": "https://auth.example.com/", "expected_audience":
-/// "https://ledger-api.example.com/", "required_scope": "ledger:read",
+/// "expected_issuer": "https://auth.example.com", "expected_audience":
+/// "https://ledger.example.com", "required_scope": "ledger:read",
 /// "allowed_algorithms": ["RS256"], "leeway_seconds": 60, "now": 1795687200}`.
 /// Only `now` (Unix seconds) is required: `key` defaults to none, the
 /// expectations to null (the check is skipped; an empty or blank string
@@ -902,13 +902,13 @@ mod tests {
             ..ValidationOptions::at(NOW)
         };
 
-        let rs = rs256(&claims(), Some("FAKE-course-key-1"));
+        let rs = rs256(&claims(), Some(crate::facts::SIGNING_KEY_ID));
         let report = validate(&rs, &with_key(KeyInput::Jwk(set.clone())));
         assert!(report.valid, "{report:#?}");
         assert!(
             check(&report, "signature")
                 .detail
-                .contains("the JWK with kid FAKE-course-key-1")
+                .contains("the JWK with kid auth-2026-01")
         );
 
         let hs = hs256(&claims());
