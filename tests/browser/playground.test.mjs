@@ -37,7 +37,14 @@ const STEPS = ['decode', 'validate', 'flow', 'leak'];
 
 /** The course's FAKE client, as the naive app ships it. */
 const CLIENT_ID = 'billing-service';
-const CLIENT_SECRET = 'FAKE-billing-service-secret-for-the-course';
+const CLIENT_SECRET = 'FAKE-secret-for-the-course-only';
+/** The course facts the simulated servers keep to (tokenbook-token's facts.rs). */
+const ISSUER = 'https://auth.example.com';
+const LEDGER_API = 'https://ledger.example.com';
+const SIGNING_KEY_ID = 'auth-2026-01';
+const TOKEN_LIFETIME = 600;
+/** Everything billing-service may be granted. */
+const WHOLE_SCOPE = 'ledger:read ledger:write';
 
 let site; // absolute path of the built site under test
 let browser;
@@ -245,7 +252,11 @@ function assertTokenResponse(response, scope, where) {
   assert.match(String(body.access_token), /^[\w-]+\.[\w-]+\.[\w-]*$/, `${where}: access_token ${JSON.stringify(body.access_token)} is not a JWT`);
   assert.equal(body.token_type, 'Bearer', `${where}: token_type is ${JSON.stringify(body.token_type)}, expected "Bearer"`);
   assert.ok(Number.isInteger(body.expires_in) && body.expires_in > 0, `${where}: expires_in is ${JSON.stringify(body.expires_in)}, expected a positive number of seconds`);
+  assert.equal(body.expires_in, TOKEN_LIFETIME, `${where}: expires_in is ${body.expires_in}, expected billing-service's ${TOKEN_LIFETIME} s`);
+  const header = decodePart(body.access_token.split('.')[0]);
+  assert.deepEqual([header.alg, header.kid], ['RS256', SIGNING_KEY_ID], `${where}: the issued token's header is ${JSON.stringify(header)}, expected RS256 with kid ${SIGNING_KEY_ID}`);
   const claims = decodePart(body.access_token.split('.')[1]);
+  assert.deepEqual([claims.iss, claims.aud], [ISSUER, LEDGER_API], `${where}: the issued token's iss and aud are ${JSON.stringify([claims.iss, claims.aud])}`);
   assert.equal(claims.sub, CLIENT_ID, `${where}: the issued token's sub is ${JSON.stringify(claims.sub)}, expected ${CLIENT_ID}`);
   assert.equal(claims.scope, scope, `${where}: the issued token's scope is ${JSON.stringify(claims.scope)}, expected ${JSON.stringify(scope)}`);
   assert.equal(claims.exp - claims.iat, body.expires_in, `${where}: the issued token lives ${claims.exp - claims.iat} s (exp - iat) but expires_in says ${body.expires_in}`);
@@ -256,13 +267,15 @@ function assertTokenResponse(response, scope, where) {
 const ENDPOINT_FOR_SCOPE = {
   'ledger:read': 'GET /ledger/entries HTTP/1.1',
   'ledger:write': 'POST /ledger/entries HTTP/1.1',
-  'ledger:admin': 'DELETE /ledger/entries/FAKE-entry-1 HTTP/1.1',
+  // The leak uses what the stolen scope opens that hurts most: writing.
+  [WHOLE_SCOPE]: 'POST /ledger/entries HTTP/1.1',
 };
 
 /** Checks an API call goes to `scope`'s endpoint and carries the token as a Bearer token. */
 function assertApiRequest(request, token, where, scope = 'ledger:read') {
   const expected = ENDPOINT_FOR_SCOPE[scope];
   assert.equal(request.startLine, expected, `${where}: the API request starts with ${JSON.stringify(request.startLine)}, expected ${JSON.stringify(expected)} for a token with ${scope}`);
+  assert.equal(request.headers.get('host'), 'ledger.example.com', `${where}: the API request goes to Host ${JSON.stringify(request.headers.get('host'))}, expected ledger.example.com`);
   assert.equal(request.headers.get('authorization'), `Bearer ${token}`, `${where}: the API request's Authorization is ${clip(JSON.stringify(request.headers.get('authorization')), 120)}, expected "Bearer " + the issued access_token`);
 }
 
@@ -341,7 +354,7 @@ async function runFlow(page, scope) {
  * Walks the Leak tab (which must be selected): looks inside the naive app's
  * script, picks `scope`, asks for a token. Returns what it showed.
  */
-async function runLeak(page, scope = 'ledger:admin') {
+async function runLeak(page, scope = WHOLE_SCOPE) {
   const where = short(page.url());
   const { panel } = pg(page);
   const leak = panel('leak');
@@ -377,7 +390,7 @@ async function runLeak(page, scope = 'ledger:admin') {
 }
 
 /** Checks everything a leak run must show; the API's answer last. */
-function assertLeak(result, where, scope = 'ledger:admin') {
+function assertLeak(result, where, scope = WHOLE_SCOPE) {
   assert.equal(result.mark, CLIENT_SECRET, `${where}: the <mark> in the script line holds ${JSON.stringify(result.mark)}, expected the naive app's secret ${CLIENT_SECRET}`);
   assert.match(result.line, /secret/i, `${where}: the line shown from naive-app/app.js does not mention a secret: ${JSON.stringify(result.line)}`);
   assert.equal(result.exchanges.length, 4, `${where}: expected 4 HTTP messages after asking for a token (token request and response, API request and response), found ${result.exchanges.length}:\n${result.exchanges.map((e) => clip(e.text, 200)).join('\n---\n')}`);
@@ -461,7 +474,7 @@ const VALIDATE_EXPECTED = {
   'user-token': { valid: true },
   expired: { failed: ['expiry'], detail: /expired \d+ days? ago/ },
   'not-yet-valid': { failed: ['not before'], detail: /not valid yet/ },
-  'wrong-audience': { failed: ['audience'], detail: /reports-api\.example\.com/ },
+  'wrong-audience': { failed: ['audience'], detail: /https:\/\/reports\.example\.com, not for this API/ },
   'missing-scope': { failed: ['scope'], detail: /ledger:write/ },
   'alg-none': { failed: ['algorithm'], detail: /\bnone\b/, warning: /alg none|no signature/ },
   tampered: { failed: ['signature'], detail: /does not match/ },
@@ -795,14 +808,14 @@ describe('The leak, end to end (over HTTP)', () => {
 
   // The pages are listed inside the test: the site is only known once
   // before() has run.
-  test('from each page with a playground, via its Leak tab: the secret is found in naive-app/app.js, a ledger:admin token is issued, the API answers 200, and "What to do instead" appears', async (t) => {
+  test('from each page with a playground, via its Leak tab: the secret is found in naive-app/app.js, a token with billing-service\'s whole scope is issued, the API answers 200 to a write, and "What to do instead" appears', async (t) => {
     const pages = pagesWithPlayground();
     for (const rel of pages) {
       await t.test(rel, async () => {
         await withContext({}, async (context, problems) => {
           const page = await openPlayground(context, problems, { rel });
           await selectTab(page, 'leak');
-          assertLeak(await runLeak(page, 'ledger:admin'), `${rel} (Leak tab)`);
+          assertLeak(await runLeak(page, WHOLE_SCOPE), `${rel} (Leak tab)`);
           await settle(page);
           assert.deepEqual(problems, [], listing(`problems on ${rel}`, problems));
         });
@@ -815,7 +828,7 @@ describe('The leak, end to end (over HTTP)', () => {
       const page = await openPlayground(context, problems, { hash: '#sample=app-token&step=leak' });
       const where = short(page.url());
       assert.equal(await pg(page).tab('leak').getAttribute('aria-selected'), 'true', `${where}: the Leak tab is not selected`);
-      assertLeak(await runLeak(page, 'ledger:admin'), where);
+      assertLeak(await runLeak(page, WHOLE_SCOPE), where);
       await settle(page);
       assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
     });
@@ -831,7 +844,24 @@ describe('The leak, end to end (over HTTP)', () => {
       await waitReady(page, problems);
       const where = short(page.url());
       assert.equal(await pg(page).tab('leak').getAttribute('aria-selected'), 'true', `${where}: arriving from the naive app, the Leak tab is not selected`);
-      assertLeak(await runLeak(page, 'ledger:admin'), where);
+      assertLeak(await runLeak(page, WHOLE_SCOPE), where);
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+
+  test('asking for ledger:admin with the stolen secret gets invalid_scope (RFC 6749 section 5.2): billing-service was never granted it, and no API call follows', async () => {
+    await withContext({}, async (context, problems) => {
+      const page = await openPlayground(context, problems, { hash: '#sample=app-token&step=leak' });
+      const where = short(page.url());
+      const result = await runLeak(page, 'ledger:admin');
+      assert.equal(result.exchanges.length, 2, `${where}: expected the token request and its answer only, found ${result.exchanges.length} messages:\n${result.exchanges.map((e) => clip(e.text, 200)).join('\n---\n')}`);
+      const [request, response] = result.exchanges;
+      assertTokenRequest(request, 'ledger:admin', `${where} (leak, ledger:admin)`);
+      assert.equal(response.startLine, 'HTTP/1.1 400 Bad Request', `${where}: asking for ledger:admin was answered ${JSON.stringify(response.startLine)}`);
+      assert.equal(jsonBody(response, `${where} (leak, 400)`).error, 'invalid_scope', `${where}: the 400 body is ${response.body}`);
+      assert.match(result.text, /never allowed ledger:admin/, `${where}: the Leak step does not explain the refusal: ${clip(result.text)}`);
+      assert.ok(result.insteadVisible, `${where}: no "What to do instead" after the refusal`);
       await settle(page);
       assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
     });
@@ -952,12 +982,12 @@ describe('requests (over HTTP)', () => {
 
       // Test 5's steps.
       await selectTab(page, 'flow');
-      for (const scope of ['ledger:read', 'ledger:write', 'ledger:admin']) await runFlow(page, scope);
+      for (const scope of ['ledger:read', 'ledger:write', WHOLE_SCOPE]) await runFlow(page, scope);
       await panel('flow').getByRole('button', { name: 'Open it in Decode & explain' }).click();
 
       // Test 6's steps (the result is test 6's business, not this test's).
       await selectTab(page, 'leak');
-      await runLeak(page, 'ledger:admin');
+      await runLeak(page, WHOLE_SCOPE);
       const deep = await openPlayground(context, problems, { hash: '#sample=app-token&step=leak' });
       await runLeak(deep, 'ledger:read');
       await deep.getByRole('link', { name: 'Open the naive app' }).click();

@@ -272,9 +272,7 @@ impl Kit {
             },
             api: Api {
                 identifier: facts::LEDGER_API.identifier,
-                host: facts::LEDGER_API
-                    .identifier
-                    .trim_start_matches("https://"),
+                host: facts::LEDGER_API.identifier.trim_start_matches("https://"),
                 leeway_seconds: facts::LEEWAY_SECONDS,
             },
             ungranted_scope: facts::UNGRANTED_SCOPE,

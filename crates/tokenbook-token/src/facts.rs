@@ -132,7 +132,10 @@ mod tests {
             assert!(endpoint.starts_with(&format!("{ISSUER}/")), "{endpoint}");
         }
         for url in [ISSUER, LEDGER_API.identifier, REPORTS_API.identifier] {
-            assert!(url.starts_with("https://") && url.ends_with(".example.com"), "{url}");
+            assert!(
+                url.starts_with("https://") && url.ends_with(".example.com"),
+                "{url}"
+            );
         }
     }
 
@@ -140,7 +143,11 @@ mod tests {
     fn clients_are_fake_and_their_defaults_are_among_their_scopes() {
         for client in CLIENTS {
             assert!(client.secret.starts_with("FAKE"), "{}", client.id);
-            assert!(client.scopes.contains(&client.default_scope), "{}", client.id);
+            assert!(
+                client.scopes.contains(&client.default_scope),
+                "{}",
+                client.id
+            );
             assert!(!client.scopes.contains(&UNGRANTED_SCOPE), "{}", client.id);
         }
         assert_eq!(client("report-job"), Some(&REPORT_JOB));

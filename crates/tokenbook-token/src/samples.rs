@@ -162,7 +162,11 @@ const DAY: i64 = 24 * HOUR;
 /// 9068 §2.2, with `sub` the client itself (§2.2's note on client
 /// credentials) and its whole scope.
 fn app_claims(sample_id: &str, now: i64) -> Value {
-    app_claims_with_scope(&format!("FAKE-jti-{sample_id}"), now, &BILLING_SERVICE.scopes.join(" "))
+    app_claims_with_scope(
+        &format!("FAKE-jti-{sample_id}"),
+        now,
+        &BILLING_SERVICE.scopes.join(" "),
+    )
 }
 
 fn app_claims_with_scope(jti: &str, now: i64, scope: &str) -> Value {
@@ -361,14 +365,20 @@ mod tests {
         assert_eq!(user.payload["sub"], USER_SUBJECT);
         assert_eq!(user.payload["client_id"], USER_APP_CLIENT_ID);
         let scopes = user.payload["scope"].as_str().unwrap();
-        assert!(scopes.split(' ').all(|s| s.starts_with("ledger:")), "RFC 9068 §2.2.3: {scopes}");
+        assert!(
+            scopes.split(' ').all(|s| s.starts_with("ledger:")),
+            "RFC 9068 §2.2.3: {scopes}"
+        );
     }
 
     #[test]
     fn the_flow_issues_a_token_for_each_scope_billing_service_may_ask_for() {
         let tokens = mint_flow_tokens(&course_keys(), NOW).unwrap();
         let scopes: Vec<&str> = tokens.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(scopes, ["ledger:read", "ledger:write", "ledger:read ledger:write"]);
+        assert_eq!(
+            scopes,
+            ["ledger:read", "ledger:write", "ledger:read ledger:write"]
+        );
         for (scope, token) in &tokens {
             let report = validate(
                 token,
