@@ -139,8 +139,16 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The current time in Unix seconds: when the playground's samples are issued.
+/// When the playground's samples are issued, in Unix seconds: now, or
+/// `SOURCE_DATE_EPOCH` when it is set (reproducible builds: the same
+/// content and that time give the same bytes).
 pub fn unix_now() -> i64 {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        return epoch;
+    }
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
