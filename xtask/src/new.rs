@@ -69,14 +69,14 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .parent()
         .into_iter()
         .flat_map(|p| p.components())
-        .map(|c| tokenbook_site::slug::slugify(&c.as_os_str().to_string_lossy()))
+        .map(|c| tokenbook_site::slugify(&c.as_os_str().to_string_lossy()))
         .collect();
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut url: String = url_dirs.iter().map(|d| format!("{d}/")).collect();
-    url.push_str(&tokenbook_site::slug::slugify(&stem));
+    url.push_str(&tokenbook_site::slugify(&stem));
     println!("created {}", file.display());
     println!("its page: /{url}/ (run cargo xtask serve to see it)");
     Ok(ExitCode::SUCCESS)

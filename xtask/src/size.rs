@@ -81,7 +81,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             .to_string();
         let playground = html.contains("class=\"playground\"");
         // Every lesson on one page: as heavy as the course, by design.
-        let whole_course = rel == format!("{}index.html", tokenbook_site::print::PRINT_URL);
+        let whole_course = rel == format!("{}index.html", tokenbook_site::PRINT_URL);
         let flag = if whole_course {
             "  whole course"
         } else if !playground && total > PAGE_BUDGET {

@@ -329,10 +329,16 @@ fn with_source_date_epoch_two_builds_of_the_course_are_byte_identical() {
     };
     let first = build(&tmp.path().join("a"), "1780000000");
     let second = build(&tmp.path().join("b"), "1780000000");
-    assert!(first == second, "the same content and SOURCE_DATE_EPOCH gave different files");
+    assert!(
+        first == second,
+        "the same content and SOURCE_DATE_EPOCH gave different files"
+    );
     // The time does reach the output: the playground's samples are issued then.
     let later = build(&tmp.path().join("c"), "1780003600");
-    assert!(first != later, "SOURCE_DATE_EPOCH did not change the samples");
+    assert!(
+        first != later,
+        "SOURCE_DATE_EPOCH did not change the samples"
+    );
 }
 
 #[test]

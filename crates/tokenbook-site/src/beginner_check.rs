@@ -7,13 +7,13 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::plain_text;
+use crate::events::plain_text;
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// Returns the events with every well-formed Beginner Check rewritten;
 /// malformed ones are left as they are, with a warning.
-pub fn transform<'a>(
+pub(crate) fn transform<'a>(
     events: &[Spanned<'a>],
     path: &str,
     source: &str,

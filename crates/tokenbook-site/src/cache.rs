@@ -3,29 +3,27 @@
 //! - Per source path, what the file yields on its own ([`Prepared`]: decoded
 //!   text, scans, front matter, outline, search sections), reused while its
 //!   bytes stay the same.
-//! - Per lesson, its finished page and problems, keyed by everything the
-//!   page depends on: its source, its URL, the shape of the course that
-//!   links resolve against and the shape that the sidebar and pager show.
-//!   An unchanged lesson costs one lookup.
+//! - Per lesson, its finished page and problems, under a key of everything
+//!   the page depends on (`build::keys` derives every key). An unchanged
+//!   lesson costs one lookup.
 //! - Beneath that, rendered bodies, whole pages (lessons, contents pages,
-//!   redirects, 404, sitemap), highlighted code blocks and the search
-//!   index, each keyed by a hash of its inputs, so a lesson whose key
-//!   changed (a title elsewhere changed) still reuses its body and code.
+//!   redirects, 404, sitemap), highlighted code blocks, the search index and
+//!   what the link check read of each page, each in a [`Memo`] under a
+//!   hash of its inputs, so a lesson whose key changed (a title elsewhere
+//!   changed) still reuses its body and code.
 //!
 //! Every build marks what it used, and a value the last build did not use
 //! is dropped when the next one begins; using a lesson also marks its body
-//! and page, and a body its code blocks, so what is current stays.
+//! and page, and a body the code blocks it highlighted.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighted;
 use crate::markdown::Rendered;
+use crate::memo::Memo;
 use crate::page_links::Scanned;
 use crate::prepare::Prepared;
 use crate::{OutputFile, SourceFile};
@@ -58,89 +56,30 @@ pub(crate) struct LessonOut {
     pub(crate) chapter: Option<(String, String, String)>,
 }
 
-/// A rendered body with the keys of the code blocks it highlighted.
-type Body = (Arc<Rendered>, Vec<u64>);
-
-struct Slot<T> {
-    /// The generation of the last build that used it.
-    used: u64,
-    value: T,
-}
-
 #[derive(Default)]
 struct Inner {
     generation: u64,
-    sources: HashMap<String, Slot<Arc<Prepared>>>,
-    lessons: HashMap<u64, Slot<Arc<LessonOut>>>,
-    bodies: HashMap<u64, Slot<Body>>,
-    pages: HashMap<u64, Slot<Arc<String>>>,
-    highlights: HashMap<u64, Slot<Highlighted>>,
-    searches: HashMap<u64, Slot<Arc<Vec<OutputFile>>>>,
-    scans: HashMap<u64, Slot<Arc<Scanned>>>,
+    /// By path: what the source yields and the generation that last used
+    /// it (replaced when the bytes change, not kept beside).
+    sources: HashMap<String, (u64, Arc<Prepared>)>,
+    lessons: Memo<Arc<LessonOut>>,
+    bodies: Memo<Arc<Rendered>>,
+    pages: Memo<Arc<String>>,
+    highlights: Memo<Highlighted>,
+    searches: Memo<Arc<Vec<OutputFile>>>,
+    scans: Memo<Arc<Scanned>>,
 }
 
 impl Inner {
-    /// Marks a body and its code blocks as used.
+    /// Marks a body and the code blocks it highlighted as used.
     fn touch_body(&mut self, key: u64) {
         let generation = self.generation;
-        let Some(slot) = self.bodies.get_mut(&key) else {
-            return;
-        };
-        slot.used = generation;
-        for code in &slot.value.1 {
-            if let Some(slot) = self.highlights.get_mut(code) {
-                slot.used = generation;
+        if let Some(body) = self.bodies.get(key, generation) {
+            for code in &body.code_keys {
+                self.highlights.touch(*code, generation);
             }
         }
     }
-}
-
-thread_local! {
-    /// The keys of the code blocks highlighted while a body renders on
-    /// this thread (rendering one body runs on one thread).
-    static HIGHLIGHTED: RefCell<Option<Vec<u64>>> = const { RefCell::new(None) };
-}
-
-/// A hash of anything hashable, for cache keys.
-pub(crate) fn key_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// A hash of some bytes: the same bytes, the same hash (within one build
-/// of tokenbook).
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    key_of(bytes)
-}
-
-/// Looks `key` up in `$field`, marking it used, or computes and keeps it.
-macro_rules! lookup_or {
-    ($self:ident, $field:ident, $key:expr, $compute:expr) => {{
-        let key = $key;
-        {
-            let mut inner = $self.lock();
-            let generation = inner.generation;
-            if let Some(slot) = inner.$field.get_mut(&key) {
-                slot.used = generation;
-                let value = slot.value.clone();
-                $self.hit();
-                return value;
-            }
-        }
-        let value = $compute;
-        $self.miss();
-        let mut inner = $self.lock();
-        let used = inner.generation;
-        inner.$field.insert(
-            key,
-            Slot {
-                used,
-                value: value.clone(),
-            },
-        );
-        value
-    }};
 }
 
 impl Cache {
@@ -152,16 +91,38 @@ impl Cache {
         }
     }
 
-    fn hit(&self) {
-        self.hits.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn miss(&self) {
-        self.misses.fetch_add(1, Ordering::Relaxed);
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value of `memo` for `key`, or `compute()`'s, kept; `on_hit`
+    /// marks what a kept value brings along. The lock is not held while
+    /// computing: two threads may compute the same value, never block.
+    fn remember<V: Clone>(
+        &self,
+        memo: fn(&mut Inner) -> &mut Memo<V>,
+        key: u64,
+        compute: impl FnOnce() -> V,
+        on_hit: impl FnOnce(&mut Inner, &V),
+    ) -> V {
+        if self.disabled {
+            return compute();
+        }
+        {
+            let mut inner = self.lock();
+            let generation = inner.generation;
+            if let Some(value) = memo(&mut inner).get(key, generation) {
+                on_hit(&mut inner, &value);
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                return value;
+            }
+        }
+        let value = compute();
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let mut inner = self.lock();
+        let generation = inner.generation;
+        memo(&mut inner).insert(key, value.clone(), generation);
+        value
     }
 
     /// `file` decoded and looked at, reused while its bytes are the same.
@@ -172,115 +133,69 @@ impl Cache {
         let kept = {
             let mut inner = self.lock();
             let generation = inner.generation;
-            inner.sources.get_mut(&file.path).map(|slot| {
-                slot.used = generation;
-                Arc::clone(&slot.value)
+            inner.sources.get_mut(&file.path).map(|(used, prepared)| {
+                *used = generation;
+                Arc::clone(prepared)
             })
         };
         if let Some(kept) = kept.filter(|p| p.same_bytes(&file.bytes)) {
-            self.hit();
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return kept;
         }
         let prepared = Arc::new(Prepared::new(file));
-        self.miss();
+        self.misses.fetch_add(1, Ordering::Relaxed);
         let mut inner = self.lock();
-        let used = inner.generation;
-        inner.sources.insert(
-            file.path.clone(),
-            Slot {
-                used,
-                value: Arc::clone(&prepared),
-            },
-        );
+        let generation = inner.generation;
+        inner
+            .sources
+            .insert(file.path.clone(), (generation, Arc::clone(&prepared)));
         prepared
     }
 
     /// The lesson kept for `key`, or `compute()`'s; using a kept lesson
     /// also keeps its body and page.
     pub(crate) fn lesson(&self, key: u64, compute: impl FnOnce() -> LessonOut) -> Arc<LessonOut> {
-        if self.disabled {
-            return Arc::new(compute());
-        }
-        {
-            let mut inner = self.lock();
-            let generation = inner.generation;
-            if let Some(slot) = inner.lessons.get_mut(&key) {
-                slot.used = generation;
-                let value = Arc::clone(&slot.value);
-                inner.touch_body(value.body_key);
-                if let Some(page) = inner.pages.get_mut(&value.page_key) {
-                    page.used = generation;
-                }
-                self.hit();
-                return value;
-            }
-        }
-        let value = Arc::new(compute());
-        self.miss();
-        let mut inner = self.lock();
-        let used = inner.generation;
-        inner.lessons.insert(
+        self.remember(
+            |inner| &mut inner.lessons,
             key,
-            Slot {
-                used,
-                value: Arc::clone(&value),
+            || Arc::new(compute()),
+            |inner, lesson| {
+                inner.touch_body(lesson.body_key);
+                let generation = inner.generation;
+                inner.pages.touch(lesson.page_key, generation);
             },
-        );
-        value
+        )
     }
 
-    /// The rendered body kept for `key`, or `compute()`'s, remembering
-    /// which code blocks it highlighted.
+    /// The rendered body kept for `key`, or `compute()`'s; using a kept
+    /// body also keeps the code blocks it highlighted.
     pub(crate) fn body(&self, key: u64, compute: impl FnOnce() -> Rendered) -> Arc<Rendered> {
-        if self.disabled {
-            return Arc::new(compute());
-        }
-        {
-            let mut inner = self.lock();
-            if let Some(slot) = inner.bodies.get(&key) {
-                let value = Arc::clone(&slot.value.0);
-                inner.touch_body(key);
-                self.hit();
-                return value;
-            }
-        }
-        let outer = HIGHLIGHTED.with(|h| h.borrow_mut().replace(Vec::new()));
-        let value = Arc::new(compute());
-        let codes = HIGHLIGHTED
-            .with(|h| std::mem::replace(&mut *h.borrow_mut(), outer))
-            .unwrap_or_default();
-        self.miss();
-        let mut inner = self.lock();
-        let used = inner.generation;
-        inner.bodies.insert(
+        self.remember(
+            |inner| &mut inner.bodies,
             key,
-            Slot {
-                used,
-                value: (Arc::clone(&value), codes),
+            || Arc::new(compute()),
+            |inner, body| {
+                let generation = inner.generation;
+                for code in &body.code_keys {
+                    inner.highlights.touch(*code, generation);
+                }
             },
-        );
-        value
+        )
     }
 
     /// The highlighted code block kept for `key`, or `compute()`'s.
     pub(crate) fn highlight(&self, key: u64, compute: impl FnOnce() -> Highlighted) -> Highlighted {
-        if self.disabled {
-            return compute();
-        }
-        HIGHLIGHTED.with(|h| {
-            if let Some(codes) = h.borrow_mut().as_mut() {
-                codes.push(key);
-            }
-        });
-        lookup_or!(self, highlights, key, compute())
+        self.remember(|inner| &mut inner.highlights, key, compute, |_, _| {})
     }
 
     /// The page kept for `key`, or `compute()`'s.
     pub(crate) fn page(&self, key: u64, compute: impl FnOnce() -> String) -> Arc<String> {
-        if self.disabled {
-            return Arc::new(compute());
-        }
-        lookup_or!(self, pages, key, Arc::new(compute()))
+        self.remember(
+            |inner| &mut inner.pages,
+            key,
+            || Arc::new(compute()),
+            |_, _| {},
+        )
     }
 
     /// The search index kept for `key`, or `compute()`'s.
@@ -289,19 +204,23 @@ impl Cache {
         key: u64,
         compute: impl FnOnce() -> Vec<OutputFile>,
     ) -> Arc<Vec<OutputFile>> {
-        if self.disabled {
-            return Arc::new(compute());
-        }
-        lookup_or!(self, searches, key, Arc::new(compute()))
+        self.remember(
+            |inner| &mut inner.searches,
+            key,
+            || Arc::new(compute()),
+            |_, _| {},
+        )
     }
 
     /// What the link check read of a page, kept for `key`, or
     /// `compute()`'s.
     pub(crate) fn scan(&self, key: u64, compute: impl FnOnce() -> Scanned) -> Arc<Scanned> {
-        if self.disabled {
-            return Arc::new(compute());
-        }
-        lookup_or!(self, scans, key, Arc::new(compute()))
+        self.remember(
+            |inner| &mut inner.scans,
+            key,
+            || Arc::new(compute()),
+            |_, _| {},
+        )
     }
 
     /// Starts a build: values the previous build did not use are dropped.
@@ -311,13 +230,13 @@ impl Cache {
         }
         let mut inner = self.lock();
         let previous = inner.generation;
-        inner.sources.retain(|_, s| s.used == previous);
-        inner.lessons.retain(|_, s| s.used == previous);
-        inner.bodies.retain(|_, s| s.used == previous);
-        inner.pages.retain(|_, s| s.used == previous);
-        inner.highlights.retain(|_, s| s.used == previous);
-        inner.searches.retain(|_, s| s.used == previous);
-        inner.scans.retain(|_, s| s.used == previous);
+        inner.sources.retain(|_, (used, _)| *used == previous);
+        inner.lessons.drop_unused(previous);
+        inner.bodies.drop_unused(previous);
+        inner.pages.drop_unused(previous);
+        inner.highlights.drop_unused(previous);
+        inner.searches.drop_unused(previous);
+        inner.scans.drop_unused(previous);
         inner.generation += 1;
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
@@ -388,7 +307,10 @@ mod tests {
         let make = |cache: &Cache| {
             let body = cache.body(10, || {
                 cache.highlight(100, || text("code"));
-                Rendered::default()
+                Rendered {
+                    code_keys: vec![100],
+                    ..Rendered::default()
+                }
             });
             let page = cache.page(20, || "page".to_string());
             drop(body);

@@ -76,7 +76,7 @@ impl Default for SiteConfig {
 }
 
 /// The name of the settings file at the root of the content directory.
-pub const CONFIG_FILE: &str = "site.toml";
+pub(crate) const CONFIG_FILE: &str = "site.toml";
 
 const FIELDS: &str = "title, description, base_url, language, edit_url, image, image_alt, print_page, and in [playground]: leaky_app, leaky_app_script";
 

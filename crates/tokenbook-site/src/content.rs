@@ -11,11 +11,12 @@ use crate::front_matter::{self, FrontMatter};
 use crate::slug::{order_key, slugify, title_from_name};
 
 /// The small per-folder file that names a part.
-pub const PART_FILE: &str = "_part.toml";
+pub(crate) const PART_FILE: &str = "_part.toml";
 
 /// A lesson source, decoded.
 #[derive(Debug, Clone)]
-pub struct Source {
+#[cfg(test)]
+pub(crate) struct Source {
     /// Relative to the content directory, `/`-separated.
     pub path: String,
     /// The text, without a byte-order mark.
@@ -34,7 +35,7 @@ struct PartFile {
 
 /// A part of the course: a folder of lessons. The root part is the course.
 #[derive(Debug, Clone)]
-pub struct Part {
+pub(crate) struct Part {
     /// The folder, relative, ending in `/` (empty for the root).
     pub dir: String,
     /// The site path of the part's page, ending in `/` (empty for the root).
@@ -51,7 +52,7 @@ pub struct Part {
 
 /// Something a part holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Item {
+pub(crate) enum Item {
     /// An index into [`Course::lessons`].
     Lesson(usize),
     /// An index into [`Course::parts`].
@@ -60,7 +61,7 @@ pub enum Item {
 
 /// One lesson, before its markdown is parsed.
 #[derive(Debug, Clone)]
-pub struct Lesson<'a> {
+pub(crate) struct Lesson<'a> {
     /// The source file, relative to the content directory.
     pub path: &'a str,
     /// The whole file.
@@ -81,7 +82,7 @@ pub struct Lesson<'a> {
 
 /// Parts and lessons, lessons in reading order.
 #[derive(Debug, Clone)]
-pub struct Course<'a> {
+pub(crate) struct Course<'a> {
     /// All parts; index 0 is the root.
     pub parts: Vec<Part>,
     /// All lessons in reading order (depth first through the parts).
@@ -90,7 +91,7 @@ pub struct Course<'a> {
 
 /// A source file as [`Course::assemble_entries`] takes it.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     /// Relative to the content directory, `/`-separated.
     pub path: &'a str,
     /// The decoded text.
@@ -115,9 +116,10 @@ enum Node<'a> {
 }
 
 impl<'a> Course<'a> {
+    #[cfg(test)]
     /// Builds the tree from the decoded sources (markdown lessons and
     /// `_part.toml` files); problems are added to `diagnostics`.
-    pub fn assemble(sources: &'a [Source], diagnostics: &mut Vec<Diagnostic>) -> Course<'a> {
+    pub(crate) fn assemble(sources: &'a [Source], diagnostics: &mut Vec<Diagnostic>) -> Course<'a> {
         let entries = sources.iter().map(|s| Entry {
             path: &s.path,
             text: &s.text,
@@ -128,7 +130,7 @@ impl<'a> Course<'a> {
 
     /// [`Course::assemble`] from borrowed sources, some of whose front
     /// matter may be split off already.
-    pub fn assemble_entries(
+    pub(crate) fn assemble_entries(
         sources: impl IntoIterator<Item = Entry<'a>>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Course<'a> {
@@ -267,8 +269,25 @@ impl<'a> Course<'a> {
         }
     }
 
+    /// The lessons in part `part` and the parts below it, in reading
+    /// order.
+    pub(crate) fn lessons_below(&self, part: usize) -> Vec<usize> {
+        let mut below = Vec::new();
+        self.collect_lessons(part, &mut below);
+        below
+    }
+
+    fn collect_lessons(&self, part: usize, out: &mut Vec<usize>) {
+        for item in &self.parts[part].items {
+            match *item {
+                Item::Lesson(i) => out.push(i),
+                Item::Part(sub) => self.collect_lessons(sub, out),
+            }
+        }
+    }
+
     /// The chain of parts from the root down to `part`, root first.
-    pub fn ancestry(&self, part: usize) -> Vec<usize> {
+    pub(crate) fn ancestry(&self, part: usize) -> Vec<usize> {
         let mut chain = vec![part];
         while let Some(parent) = self.parts[*chain.last().unwrap_or(&0)].parent {
             chain.push(parent);
@@ -280,7 +299,7 @@ impl<'a> Course<'a> {
 
 /// A lesson's front matter and where its body starts; on a problem (which
 /// is reported) no front matter and the whole file as the body.
-pub fn split_front_matter(
+pub(crate) fn split_front_matter(
     path: &str,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,

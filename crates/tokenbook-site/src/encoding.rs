@@ -11,7 +11,7 @@ const LINES_SHOWN: usize = 5;
 
 /// Errors for every line of `text` holding mojibake (the first few one by
 /// one, then a count).
-pub fn check(path: &str, text: &str) -> Vec<Diagnostic> {
+pub(crate) fn check(path: &str, text: &str) -> Vec<Diagnostic> {
     let Some(repair) = mojibake::repair(text) else {
         return Vec::new();
     };

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 /// What a lesson may set about itself; everything is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     /// Replaces the title taken from the first `#` heading.
     pub title: Option<String>,
     /// Replaces the order taken from the file name's number prefix.
@@ -27,7 +27,7 @@ const FIELDS: &str = "title, order, slug, description, aliases";
 
 /// A lesson split into its front matter and its markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The parsed front matter (default when there is none).
     pub front_matter: FrontMatter,
     /// The markdown after the front matter.
@@ -37,7 +37,7 @@ pub struct Split<'a> {
 }
 
 /// Splits off and parses the front matter of the lesson at `path`.
-pub fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagnostic> {
+pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagnostic> {
     let Some(rest) = strip_fence_line(source) else {
         return Ok(Split {
             front_matter: FrontMatter::default(),

@@ -62,12 +62,12 @@ const PLAIN: &[&str] = &[
 ];
 
 /// The languages the course relies on, for hints.
-pub const COURSE_LANGUAGES: &str =
+pub(crate) const COURSE_LANGUAGES: &str =
     "bash (sh, shell), http, javascript (js), json, rust, toml, yaml";
 
 /// The outcome of highlighting one code block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Highlighted {
+pub(crate) enum Highlighted {
     /// Highlighted HTML (already escaped) for a known language.
     Html(String),
     /// A plain-text language: escape the code and show it as it is.
@@ -130,7 +130,7 @@ fn find_syntax(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReferen
 }
 
 /// Highlights `code` written in the fence language `lang` (lowercase).
-pub fn highlight(lang: &str, code: &str) -> Highlighted {
+pub(crate) fn highlight(lang: &str, code: &str) -> Highlighted {
     if PLAIN.contains(&lang) {
         return Highlighted::Plain;
     }

@@ -2,7 +2,7 @@
 
 /// Appends `text` with `& < > " '` escaped, safe in text and in quoted
 /// attribute values.
-pub fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let rep = match b {
@@ -21,7 +21,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 }
 
 /// `text` escaped for HTML.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text);
     out
@@ -31,7 +31,7 @@ pub fn escape(text: &str) -> String {
 /// empty for the root) to the site path `to` (e.g. `c/` or `css/site.css`).
 /// Directories are linked as `dir/index.html` so the site also works from
 /// `file://`.
-pub fn relative_url(from_dir: &str, to: &str) -> String {
+pub(crate) fn relative_url(from_dir: &str, to: &str) -> String {
     let depth = from_dir.split('/').filter(|s| !s.is_empty()).count();
     let mut url = "../".repeat(depth);
     url.push_str(to);

@@ -11,7 +11,7 @@ use crate::markdown::{LinkSite, LinkTarget};
 
 /// Everything a link may point at.
 #[derive(Debug, Default)]
-pub struct LinkIndex<'a> {
+pub(crate) struct LinkIndex<'a> {
     /// Lesson source path -> lesson index.
     pub lessons: HashMap<&'a str, usize>,
     /// Per lesson: site path.
@@ -30,7 +30,7 @@ pub struct LinkIndex<'a> {
 
 /// Resolves every link of one lesson. Links that need no rewriting are
 /// left out of the returned map.
-pub fn resolve_all(
+pub(crate) fn resolve_all(
     index: &LinkIndex<'_>,
     lesson: usize,
     path: &str,
@@ -203,7 +203,7 @@ fn check_anchor(
 }
 
 /// True for links with a scheme (`https:`, `mailto:`) or protocol-relative.
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }

@@ -11,13 +11,14 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 
 use crate::beginner_check;
 use crate::diagnostic::Diagnostic;
-use crate::highlight::{self, COURSE_LANGUAGES, Highlighted};
+use crate::events::plain_text;
+use crate::highlight::{COURSE_LANGUAGES, Highlighted};
 use crate::html::{escape, escape_into};
 use crate::slug::heading_id;
 
 /// The markdown extensions every lesson gets. Smart punctuation stays off:
 /// it would rewrite quotes in diagrams and code.
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -28,7 +29,7 @@ pub fn options() -> Options {
 
 /// A heading of a lesson.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
+pub(crate) struct Heading {
     /// 1 to 6.
     pub level: u8,
     /// The unique id on the page.
@@ -41,7 +42,7 @@ pub struct Heading {
 
 /// A link or image destination as written, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkSite {
+pub(crate) struct LinkSite {
     /// The destination as written.
     pub dest: String,
     /// Byte offset of the whole link in the file.
@@ -54,7 +55,7 @@ pub struct LinkSite {
 
 /// What a link resolves to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LinkTarget {
+pub(crate) struct LinkTarget {
     /// The URL to write in the page.
     pub href: String,
     /// The linked lesson's title, when the link is to a lesson: replaces a
@@ -64,7 +65,7 @@ pub struct LinkTarget {
 
 /// A lesson read once.
 #[derive(Debug, Clone)]
-pub struct Parsed<'a> {
+pub(crate) struct Parsed<'a> {
     events: Vec<(Event<'a>, Range<usize>)>,
     /// Every heading, with unique ids, in order.
     pub headings: Vec<Heading>,
@@ -79,7 +80,7 @@ pub struct Parsed<'a> {
 /// What the rest of the site needs to know about a lesson, without its
 /// events: kept between builds, so an unchanged lesson is not parsed again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outline {
+pub(crate) struct Outline {
     /// Every heading, with unique ids, in order.
     pub headings: Vec<Heading>,
     /// Every link and image, in order.
@@ -92,7 +93,7 @@ pub struct Outline {
 
 impl Parsed<'_> {
     /// The lesson's outline.
-    pub fn outline(&self) -> Outline {
+    pub(crate) fn outline(&self) -> Outline {
         Outline {
             headings: self.headings.clone(),
             links: self.links.clone(),
@@ -103,7 +104,7 @@ impl Parsed<'_> {
 }
 
 /// Parses a lesson body that starts at `body_offset` of its file.
-pub fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
+pub(crate) fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
     // The course's lessons give one event per ~20 bytes: sized once, a
     // little above, instead of grown by doubling. The events live only
     // while the lesson is read.
@@ -195,31 +196,6 @@ fn unique(base: &str, used: &mut HashSet<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The plain text of the element starting at `start`, and the index just
-/// past its end.
-pub(crate) fn plain_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, usize) {
-    let mut text = String::new();
-    let mut depth = 0usize;
-    for (i, (event, _)) in events.iter().enumerate().skip(start) {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return (text, i + 1);
-                }
-            }
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-        if depth == 0 {
-            return (text, i + 1);
-        }
-    }
-    (text, events.len())
-}
-
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
@@ -229,19 +205,23 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
+/// Highlights a code block: `(key, language, code)`, where the key is a
+/// hash of the language and the code (the build keeps blocks by it).
+pub(crate) type Highlighter<'a> = &'a (dyn Fn(u64, &str, &str) -> Highlighted + Sync);
+
 /// What rendering needs to know about the page beyond its markdown.
-pub struct RenderContext<'a> {
+pub(crate) struct RenderContext<'a> {
     /// The page's site path, e.g. `05-anatomy/`.
     pub page_url: &'a str,
     /// The token playground's samples, minted on first use.
     pub playground: &'a crate::playground::LazyKit,
-    /// Highlighted code blocks kept from earlier builds.
-    pub cache: Option<&'a crate::cache::Cache>,
+    /// How code blocks are highlighted.
+    pub highlight: Highlighter<'a>,
 }
 
 /// A lesson's HTML and what was found while rendering it.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// How many token playgrounds the page embeds.
     pub playgrounds: usize,
     /// The body HTML, without the title heading.
@@ -251,11 +231,13 @@ pub struct Rendered {
     pub title_html: Option<String>,
     /// Problems found (unknown languages, diagram lints, malformed checks).
     pub diagnostics: Vec<Diagnostic>,
+    /// The keys of the code blocks it highlighted.
+    pub code_keys: Vec<u64>,
 }
 
 /// Renders a parsed lesson; `targets` maps link offsets to their resolved
 /// targets (links absent from it are written as they are).
-pub fn render(
+pub(crate) fn render(
     parsed: &Parsed<'_>,
     path: &str,
     source: &str,
@@ -263,6 +245,7 @@ pub fn render(
     context: &RenderContext<'_>,
 ) -> Rendered {
     let mut diagnostics = Vec::new();
+    let mut code_keys = Vec::new();
     let mut playgrounds = 0;
     let events = beginner_check::transform(&parsed.events, path, source, &mut diagnostics);
     let headings: HashMap<usize, &Heading> =
@@ -386,7 +369,7 @@ pub fn render(
                         &mut diagnostics,
                     )
                 } else {
-                    block.render(context, path, source, &mut diagnostics)
+                    block.render(context, path, source, &mut diagnostics, &mut code_keys)
                 };
                 out.push(Event::Html(html.into()));
                 i = j + 1;
@@ -436,6 +419,7 @@ pub fn render(
         html,
         title_html,
         diagnostics,
+        code_keys,
     }
 }
 
@@ -460,6 +444,7 @@ impl CodeBlock<'_> {
         path: &str,
         source: &str,
         diagnostics: &mut Vec<Diagnostic>,
+        code_keys: &mut Vec<u64>,
     ) -> String {
         let (lang, attributes) = parse_info(self.info);
         let lang = lang.to_lowercase();
@@ -478,12 +463,9 @@ impl CodeBlock<'_> {
             format!(" data-lang=\"{}\"", escape(&lang))
         };
         html.push_str(&format!("<pre class=\"code\" tabindex=\"0\"{label}><code>"));
-        let highlighted = match context.cache {
-            Some(cache) => cache.highlight(crate::cache::key_of(&(&lang, self.code)), || {
-                highlight::highlight(&lang, self.code)
-            }),
-            None => highlight::highlight(&lang, self.code),
-        };
+        let key = crate::hash::key_of(&(&lang, self.code));
+        code_keys.push(key);
+        let highlighted = (context.highlight)(key, &lang, self.code);
         match highlighted {
             Highlighted::Html(code) => html.push_str(&code),
             Highlighted::Plain => escape_into(&mut html, self.code),
@@ -579,7 +561,7 @@ impl CodeBlock<'_> {
 
 /// Splits a fence info string into its language and `key=value` attributes:
 /// `text alt="Service A asks for a token"` or `json,linenos`.
-pub fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
+pub(crate) fn parse_info(info: &str) -> (&str, HashMap<String, String>) {
     let info = info.trim();
     let lang_end = info
         .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -624,7 +606,7 @@ pub(crate) fn test_context() -> RenderContext<'static> {
     RenderContext {
         page_url: "",
         playground: &KIT,
-        cache: None,
+        highlight: &|_, lang, code| crate::highlight::highlight(lang, code),
     }
 }
 

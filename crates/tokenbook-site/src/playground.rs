@@ -13,14 +13,14 @@ use crate::highlight::{self, Highlighted};
 use crate::html::{escape, escape_into, relative_url};
 
 /// The steps a fence may open at.
-pub const STEPS: &[&str] = &["decode", "validate", "flow", "leak"];
+pub(crate) const STEPS: &[&str] = &["decode", "validate", "flow", "leak"];
 
 /// How long after issue the playground's clock reads a sample.
 const READ_AFTER_SECONDS: i64 = 300;
 
 /// The kit, minted the first time a page asks for it: courses without a
 /// playground never pay for the RSA signatures.
-pub struct LazyKit {
+pub(crate) struct LazyKit {
     now: i64,
     leaky_app: Option<LeakyApp>,
     kit: std::sync::OnceLock<Result<Kit, String>>,
@@ -29,7 +29,7 @@ pub struct LazyKit {
 impl LazyKit {
     /// A kit that will be minted as of `now` (Unix seconds), for a course
     /// with this leaky app (or none: then there is no Leak step).
-    pub fn new(now: i64, leaky_app: Option<LeakyApp>) -> Self {
+    pub(crate) fn new(now: i64, leaky_app: Option<LeakyApp>) -> Self {
         LazyKit {
             now,
             leaky_app,
@@ -38,7 +38,7 @@ impl LazyKit {
     }
 
     /// The kit, or why it could not be minted.
-    pub fn get(&self) -> Result<&Kit, &str> {
+    pub(crate) fn get(&self) -> Result<&Kit, &str> {
         self.kit
             .get_or_init(|| Kit::new(self.now, self.leaky_app.clone()))
             .as_ref()
@@ -50,7 +50,7 @@ impl LazyKit {
 /// and reads: site paths of its page and of the script holding the secret
 /// (`[playground]` in `site.toml`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LeakyApp {
+pub(crate) struct LeakyApp {
     /// Its page, e.g. `naive-app/index.html`.
     pub page: String,
     /// Its script, e.g. `naive-app/app.js`.
@@ -58,7 +58,7 @@ pub struct LeakyApp {
 }
 
 /// The course's samples and keys, minted once per build.
-pub struct Kit {
+pub(crate) struct Kit {
     samples: Vec<Sample>,
     /// What the simulated authorization server issues, by scope.
     flow_tokens: Vec<(String, String)>,
@@ -71,7 +71,7 @@ pub struct Kit {
 impl Kit {
     /// Mints the samples as of `now` (Unix seconds) with the course's fake
     /// keys.
-    pub fn new(now: i64, leaky_app: Option<LeakyApp>) -> Result<Kit, String> {
+    pub(crate) fn new(now: i64, leaky_app: Option<LeakyApp>) -> Result<Kit, String> {
         let keys = samples::course_keys();
         let minted =
             samples::mint_samples(&keys, now).map_err(|e| format!("{}: {}", e.message, e.hint))?;
@@ -88,7 +88,7 @@ impl Kit {
     }
 
     /// The ids of the samples, for hints.
-    pub fn sample_ids(&self) -> Vec<&str> {
+    pub(crate) fn sample_ids(&self) -> Vec<&str> {
         self.samples.iter().map(|s| s.id.as_str()).collect()
     }
 
@@ -100,7 +100,7 @@ impl Kit {
     /// `n`th playground of the page, titled by a heading of `heading_level`
     /// (one below the section it sits in). Errors name what is wrong with
     /// the fence's attributes.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         sample_id: &str,
         step: &str,

@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::FrontMatter;
 use crate::markdown::{self, Outline};
 use crate::search::{self, Sections};
-use crate::{SourceFile, cache, credentials, encoding};
+use crate::{SourceFile, credentials, encoding};
 
 /// A source file, decoded and looked at on its own.
 #[derive(Debug)]
@@ -69,7 +69,7 @@ impl Prepared {
             let body = &text[body_offset..];
             let outline = markdown::parse(body, body_offset).outline();
             let anchors =
-                cache::key_of(&outline.headings.iter().map(|h| &h.id).collect::<Vec<_>>());
+                crate::hash::key_of(&outline.headings.iter().map(|h| &h.id).collect::<Vec<_>>());
             let sections = search::sections(body, body_offset, &outline.headings);
             lesson = Some(LessonParts {
                 front_matter,
@@ -82,7 +82,7 @@ impl Prepared {
         Prepared {
             path: file.path.clone(),
             raw,
-            hash: cache::key_of(&text),
+            hash: crate::hash::key_of(&text),
             text,
             diagnostics,
             config,

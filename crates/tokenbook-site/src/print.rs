@@ -20,18 +20,23 @@ pub const PRINT_URL: &str = "print/";
 
 /// Above this many lessons the whole-course page is only made when
 /// `site.toml` asks for it (`print_page = true`): it holds every lesson.
-pub const AUTO_LIMIT: usize = 300;
+pub(crate) const AUTO_LIMIT: usize = 300;
 
 /// The id prefix of a lesson's chapter: its URL without slashes,
 /// `part/lesson/` -> `part-lesson`.
-pub fn chapter_key(lesson_url: &str) -> String {
+pub(crate) fn chapter_key(lesson_url: &str) -> String {
     lesson_url.trim_matches('/').replace('/', "-")
 }
 
 /// Rewrites `html`, rendered for the page at site path `page_url`, as the
 /// chapter `key` of the whole-course page. `chapters` maps a lesson's site
 /// path (`03-the-flow/`) to its chapter key.
-pub fn chapter(html: &str, page_url: &str, key: &str, chapters: &HashMap<&str, String>) -> String {
+pub(crate) fn chapter(
+    html: &str,
+    page_url: &str,
+    key: &str,
+    chapters: &HashMap<&str, String>,
+) -> String {
     let html = lower_headings(&drop_playground_data(html));
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html.as_ref();

@@ -3,7 +3,7 @@
 
 /// The order key of a file or folder name: numbered names (`02_Flow.md`)
 /// first by number, then the others by name.
-pub fn order_key(stem: &str, order: Option<i64>) -> (u8, i64, String) {
+pub(crate) fn order_key(stem: &str, order: Option<i64>) -> (u8, i64, String) {
     match order.or_else(|| number_prefix(stem)) {
         Some(n) => (0, n, stem.to_lowercase()),
         None => (1, 0, stem.to_lowercase()),
@@ -12,7 +12,7 @@ pub fn order_key(stem: &str, order: Option<i64>) -> (u8, i64, String) {
 
 /// The number a name starts with, when digits are followed by `_`, `-`,
 /// `.`, a space or the end: `02_No_User` gives 2, `2fa` gives none.
-pub fn number_prefix(stem: &str) -> Option<i64> {
+pub(crate) fn number_prefix(stem: &str) -> Option<i64> {
     let digits = stem.chars().take_while(char::is_ascii_digit).count();
     if digits == 0 || digits > 12 {
         return None;
@@ -64,7 +64,7 @@ pub fn heading_id(text: &str) -> String {
 
 /// A title from a file or folder name without front matter or heading:
 /// `01_Getting_Started` gives `Getting Started`.
-pub fn title_from_name(stem: &str) -> String {
+pub(crate) fn title_from_name(stem: &str) -> String {
     let rest = match number_prefix(stem) {
         Some(_) => stem
             .trim_start_matches(|c: char| c.is_ascii_digit())

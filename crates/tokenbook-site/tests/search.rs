@@ -94,7 +94,7 @@ fn sections(parts: &HashMap<String, Value>) -> Vec<(String, String, String, Stri
                                 .all(|c| c.is_ascii() || !c.is_alphanumeric()),
                             "{heading:?}: the browser derives ids of ASCII headings only"
                         );
-                        (tokenbook_site::slug::heading_id(&heading), heading)
+                        (tokenbook_site::heading_id(&heading), heading)
                     }
                     Value::Array(pair) => (
                         pair[0].as_str().unwrap().to_string(),

@@ -224,7 +224,7 @@ fn broken_content_gets_one_diagnostic_per_problem() {
             "01_Start.md:5:4: warning: unknown language `klingon` in a code block; it is shown without highlighting",
             "02_Next.md:2:1: error: invalid TOML: unknown field `titel`, expected one of `title`, `order`, `slug`, `description`, `aliases`",
             "04_Bytes.md:3:4: error: the file is not valid UTF-8: byte 0xE9 cannot start or continue a character",
-            "06_B.md:2:1: error: duplicate URL `same/`: `05_A.md` has it too",
+            "06_B.md:2:9: error: duplicate URL `same/`: `05_A.md` has it too",
         ]
     );
     let hints: Vec<_> = build
@@ -350,7 +350,7 @@ fn a_rebuild_against_written_files_returns_exactly_the_changed_ones() {
     let not_search = |b: &Build| -> Vec<tokenbook_site::OutputFile> {
         b.files
             .iter()
-            .filter(|f| !f.path.starts_with(tokenbook_site::search::DIR))
+            .filter(|f| !f.path.starts_with(tokenbook_site::SEARCH_DIR))
             .cloned()
             .collect()
     };
@@ -362,7 +362,7 @@ fn a_rebuild_against_written_files_returns_exactly_the_changed_ones() {
     let index: Vec<_> = fresh
         .files
         .iter()
-        .filter(|f| f.path.starts_with(tokenbook_site::search::DIR))
+        .filter(|f| f.path.starts_with(tokenbook_site::SEARCH_DIR))
         .cloned()
         .collect();
     assert!(!index.is_empty());
@@ -392,7 +392,7 @@ fn a_rebuild_against_written_files_returns_exactly_the_changed_ones() {
         let rebuilt = tokenbook_site::build_with(&edited, reuse(&cache, Some(&written)));
         let expected: Vec<String> = changed_paths(&before, &after)
             .into_iter()
-            .filter(|p| !p.starts_with(tokenbook_site::search::DIR))
+            .filter(|p| !p.starts_with(tokenbook_site::SEARCH_DIR))
             .collect();
         let mut got: Vec<String> = rebuilt.files.iter().map(|f| f.path.clone()).collect();
         got.sort();
@@ -407,7 +407,7 @@ fn a_rebuild_against_written_files_returns_exactly_the_changed_ones() {
         let index: Vec<_> = after
             .files
             .iter()
-            .filter(|f| f.path.starts_with(tokenbook_site::search::DIR))
+            .filter(|f| f.path.starts_with(tokenbook_site::SEARCH_DIR))
             .cloned()
             .collect();
         assert_eq!(rebuilt.search.as_ref().map(|j| j.run()), Some(index));
@@ -517,7 +517,7 @@ fn the_folders_tokenbook_fills_itself_are_refused_to_content() {
     assert_eq!(
         diagnostics(&build(&input)),
         [
-            "01_Start.md: error: the URL `search/` is inside `search/`, where tokenbook writes its own files",
+            "01_Start.md:2:9: error: the URL `search/` is inside `search/`, where tokenbook writes its own files",
             "search/picture.png: error: `search/` is where tokenbook writes its own files; this file would be mixed into them",
             "wasm/: error: the URL `wasm/` is inside `wasm/`, where tokenbook writes its own files",
             "wasm/02_In.md: error: the URL `wasm/02-in/` is inside `wasm/`, where tokenbook writes its own files",

@@ -404,12 +404,7 @@ impl Builder {
                 search.key = Some(key);
                 search.files = index
                     .iter()
-                    .map(|f| {
-                        (
-                            f.path.clone(),
-                            tokenbook_site::cache::hash_bytes(&f.contents),
-                        )
-                    })
+                    .map(|f| (f.path.clone(), tokenbook_site::hash_bytes(&f.contents)))
                     .collect();
                 files.extend(index);
             }
@@ -543,7 +538,7 @@ fn write_search(
 ) -> Result<Option<usize>, String> {
     let hashes: Vec<u64> = files
         .iter()
-        .map(|f| tokenbook_site::cache::hash_bytes(&f.contents))
+        .map(|f| tokenbook_site::hash_bytes(&f.contents))
         .collect();
     let mut written = 0;
     // The lock is taken per file: a rebuild replacing the whole output

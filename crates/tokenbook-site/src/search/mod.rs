@@ -44,25 +44,31 @@
 //!
 //! Pure: no I/O; it returns [`OutputFile`]s.
 
-use std::collections::hash_map::Entry;
+mod chunks;
+mod reader;
+mod rice;
+mod scripts;
+mod text;
+
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use crate::OutputFile;
-use crate::markdown::{self, Heading};
-use crate::slug::heading_id;
+use crate::markdown::Heading;
+use chunks::{Postings, doc_chunks, term_chunks};
+use reader::scan;
+use rice::LETTERS;
+use scripts::{push_json, script};
+use text::{STOP_WORDS, Tokenizer};
+
+pub(crate) use text::{MAX_TERM_CHARS, for_each_token};
+#[cfg(test)]
+use text::{fold, tokens};
 
 /// The folder of the output that holds the index.
 pub const DIR: &str = "search/";
-/// About how many bytes of lessons and headings one document chunk holds.
-const DOC_CHUNK_BYTES: usize = 4 * 1024;
-/// About how many bytes of terms and postings one term chunk holds.
-const TERM_CHUNK_BYTES: usize = 16 * 1024;
-/// Longer words (base64, tokens, hashes) are not indexed.
-pub const MAX_TERM_CHARS: usize = 32;
 /// A word in the section's heading counts this many times.
 const HEADING_BOOST: u32 = 4;
 /// Counts above this are stored as this (BM25 has long saturated).
@@ -74,49 +80,10 @@ const B: f64 = 0.75;
 /// average) + 32`, rounded into 1..=63; 0 for no terms at all.
 const LENGTH_STEPS: f64 = 8.0;
 
-/// Words too common to be worth an entry; a query's last word is matched
-/// as a prefix, so typing "the" still finds "then".
-const STOP_WORDS: &[&str] = &[
-    "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
-    "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
-];
-
-fn is_stop_word(word: &str) -> bool {
-    // STOP_WORDS as a match, which compiles to a few comparisons.
-    matches!(
-        word,
-        "an" | "and"
-            | "are"
-            | "as"
-            | "at"
-            | "be"
-            | "by"
-            | "for"
-            | "from"
-            | "has"
-            | "have"
-            | "in"
-            | "is"
-            | "it"
-            | "its"
-            | "of"
-            | "on"
-            | "or"
-            | "that"
-            | "the"
-            | "this"
-            | "to"
-            | "was"
-            | "were"
-            | "will"
-            | "with"
-    )
-}
-
 /// What one lesson gives the index: its sections and the terms in them,
 /// made by [`sections`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sections {
+pub(crate) struct Sections {
     /// The sections, in order.
     pub list: Vec<Section>,
     /// The lesson's distinct terms, one after another.
@@ -127,7 +94,7 @@ pub struct Sections {
 
 /// One search document: a lesson's text from one heading to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// The heading's id; empty for the lesson's opening (its title and the
     /// text before the first subheading), which opens at the top.
     pub anchor: String,
@@ -147,8 +114,12 @@ impl Sections {
         &self.words[start..self.ends[i] as usize]
     }
 
+    #[cfg(test)]
     /// A section's terms with their counts, in order of first use.
-    pub fn terms<'a>(&'a self, section: &'a Section) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+    pub(crate) fn terms<'a>(
+        &'a self,
+        section: &'a Section,
+    ) -> impl Iterator<Item = (&'a str, u32)> + 'a {
         section
             .counts
             .iter()
@@ -233,7 +204,7 @@ impl Counter {
 /// sections at its `headings` (from the lesson's outline, which knows
 /// their ids and text) and counts their terms. Text before the first
 /// heading is a section of its own when it has words.
-pub fn sections(body: &str, body_offset: usize, headings: &[Heading]) -> Sections {
+pub(crate) fn sections(body: &str, body_offset: usize, headings: &[Heading]) -> Sections {
     let mut counter = Counter::new();
     let mut tokenizer = Tokenizer::default();
     let mut list = Vec::new();
@@ -311,450 +282,9 @@ fn heading_end(body: &str, at: usize) -> usize {
     line_end(at)
 }
 
-/// Block-level HTML tags: a line starting with one starts raw HTML that
-/// runs to the next blank line (CommonMark's HTML blocks, roughly).
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "iframe",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "script",
-    "search",
-    "section",
-    "style",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "ul",
-];
-
-/// Feeds the terms of a stretch of markdown source to `emit`, as a reader
-/// sees its text: code blocks as they are (playground fences not at all),
-/// raw HTML blocks and comments and link definitions left out, and in
-/// other lines their text without [`markup`].
-fn scan(src: &str, tokenizer: &mut Tokenizer, emit: &mut impl FnMut(&str)) {
-    // An open code fence: its letter, its length, whether it is shown.
-    let mut fence: Option<(u8, usize, bool)> = None;
-    let mut html_block = false;
-    let mut comment = false;
-    for line in src.split('\n') {
-        let indent = line
-            .bytes()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'>'))
-            .count();
-        let content = &line[indent..];
-        let first = content.as_bytes().first().copied();
-        if let Some((letter, length, shown)) = fence {
-            let run = content.bytes().take_while(|&b| b == letter).count();
-            if run >= length && content[run..].trim().is_empty() {
-                fence = None;
-            } else if shown {
-                tokenizer.feed::<false>(line, emit);
-            }
-            continue;
-        }
-        if comment {
-            comment = !line.contains("-->");
-            continue;
-        }
-        if html_block {
-            html_block = !content.trim().is_empty();
-            continue;
-        }
-        match first {
-            Some(letter @ (b'`' | b'~')) => {
-                let run = content.bytes().take_while(|&b| b == letter).count();
-                let info = &content[run..];
-                if run >= 3 && !(letter == b'`' && info.contains('`')) {
-                    let lang = markdown::parse_info(info).0;
-                    fence = Some((letter, run, !lang.eq_ignore_ascii_case("playground")));
-                    continue;
-                }
-            }
-            Some(b'<') => {
-                if let Some(rest) = content.strip_prefix("<!--") {
-                    comment = !rest.contains("-->");
-                    continue;
-                }
-                if is_html_block(content) {
-                    html_block = true;
-                    continue;
-                }
-            }
-            Some(b'[') if is_link_definition(content) => continue,
-            _ => {}
-        }
-        tokenizer.feed::<true>(line, emit);
-    }
-}
-
-/// True when a line starting with `<` starts raw HTML: a block-level tag,
-/// or any tag alone on its line.
-fn is_html_block(line: &str) -> bool {
-    let rest = &line[1..];
-    let rest = rest.strip_prefix('/').unwrap_or(rest);
-    let name = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    if name == 0 || !rest.as_bytes()[0].is_ascii_alphabetic() {
-        return false;
-    }
-    let after = rest.as_bytes().get(name);
-    if matches!(after, None | Some(b' ' | b'\t' | b'>' | b'/' | b'\r'))
-        && BLOCK_TAGS.contains(&rest[..name].to_ascii_lowercase().as_str())
-    {
-        return true;
-    }
-    let line = line.trim_end();
-    line.find('>') == Some(line.len() - 1)
-}
-
-/// `[label]: destination`, not a footnote's `[^1]: text`.
-fn is_link_definition(line: &str) -> bool {
-    !line.starts_with("[^")
-        && line
-            .find(']')
-            .is_some_and(|i| line[i + 1..].starts_with(':'))
-}
-
-/// Markdown at `text[i]` (one of `` ` ] < & ``) that is no text: where
-/// it ends, and for a code span where its content is. Link destinations,
-/// HTML tags, entities; a backtick run without its closing run is skipped
-/// alone.
-fn markup(text: &str, i: usize) -> Option<(usize, Option<std::ops::Range<usize>>)> {
-    let bytes = text.as_bytes();
-    match bytes[i] {
-        b'`' => {
-            let n = run_length(bytes, i);
-            Some(match closing_run(bytes, i + n, n) {
-                Some(close) => (close + n, Some(i + n..close)),
-                None => (i + n, None),
-            })
-        }
-        b']' if bytes.get(i + 1) == Some(&b'(') => Some((link_end(bytes, i + 1), None)),
-        b'<' if bytes
-            .get(i + 1)
-            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?')) =>
-        {
-            text[i..].find('>').map(|end| (i + end + 1, None))
-        }
-        b'&' => entity_end(bytes, i).map(|end| (end, None)),
-        _ => None,
-    }
-}
-
-fn run_length(bytes: &[u8], at: usize) -> usize {
-    bytes[at..].iter().take_while(|&&b| b == bytes[at]).count()
-}
-
-/// Where a run of exactly `n` backticks starts, from `from` on.
-fn closing_run(bytes: &[u8], mut from: usize, n: usize) -> Option<usize> {
-    while from < bytes.len() {
-        if bytes[from] == b'`' {
-            let run = run_length(bytes, from);
-            if run == n {
-                return Some(from);
-            }
-            from += run;
-        } else {
-            from += 1;
-        }
-    }
-    None
-}
-
-/// Just past the `)` that closes the `(` at `open`.
-fn link_end(bytes: &[u8], open: usize) -> usize {
-    let mut depth = 0usize;
-    for (i, &b) in bytes.iter().enumerate().skip(open) {
-        match b {
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    bytes.len()
-}
-
-/// Just past an entity (`&amp;`, `&#39;`) starting at `at`.
-fn entity_end(bytes: &[u8], at: usize) -> Option<usize> {
-    let name = bytes[at + 1..]
-        .iter()
-        .take(32)
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
-        .count();
-    (name > 0 && bytes.get(at + 1 + name) == Some(&b';')).then_some(at + name + 2)
-}
-
-/// True for the characters indexed as overlapping pairs: Han ideographs,
-/// Hiragana and Katakana (written without spaces between words). Hangul
-/// is written with spaces and indexed as words. The browser script uses
-/// the same ranges.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3005}'..='\u{3007}'
-        | '\u{3040}'..='\u{30FF}'
-        | '\u{31F0}'..='\u{31FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3FFFF}')
-}
-
-/// Calls `emit` with each character of `c` folded: compatibility
-/// decomposition, combining marks dropped, lowercase, final sigma as sigma.
-pub fn fold_char(c: char, mut emit: impl FnMut(char)) {
-    if c.is_ascii() {
-        emit(c.to_ascii_lowercase());
-        return;
-    }
-    decompose_compatible(c, |d| {
-        if !is_combining_mark(d) {
-            for lower in d.to_lowercase() {
-                emit(if lower == 'ς' { 'σ' } else { lower });
-            }
-        }
-    });
-}
-
-/// `text` folded as [`fold_char`] folds each character.
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        fold_char(c, |f| out.push(f));
-    }
-    out
-}
-
-/// Per byte: [`LOWER`] for ASCII lowercase letters and digits, [`UPPER`]
-/// for capitals, 0 for anything else.
-const ASCII_CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            table[b] = LOWER;
-        } else if c.is_ascii_uppercase() {
-            table[b] = UPPER;
-        }
-        b += 1;
-    }
-    table
-};
-const LOWER: u8 = 1;
-const UPPER: u8 = 2;
-
-/// Splits folded text into terms as they arrive.
-#[derive(Default)]
-struct Tokenizer {
-    word: String,
-    word_chars: usize,
-    cjk_previous: Option<char>,
-    cjk_run: usize,
-    pair: String,
-}
-
-impl Tokenizer {
-    fn push(&mut self, c: char, emit: &mut impl FnMut(&str)) {
-        if !c.is_alphanumeric() {
-            self.end_word(emit);
-            self.end_cjk(emit);
-        } else if is_cjk(c) {
-            self.end_word(emit);
-            if let Some(previous) = self.cjk_previous {
-                self.pair.clear();
-                self.pair.push(previous);
-                self.pair.push(c);
-                emit(&self.pair);
-            }
-            self.cjk_previous = Some(c);
-            self.cjk_run += 1;
-        } else {
-            self.end_cjk(emit);
-            self.word.push(c);
-            self.word_chars += 1;
-        }
-    }
-
-    fn end_word(&mut self, emit: &mut impl FnMut(&str)) {
-        if self.word_chars == 0 {
-            return;
-        }
-        if (2..=MAX_TERM_CHARS).contains(&self.word_chars) && !is_stop_word(&self.word) {
-            emit(&self.word);
-        }
-        self.word.clear();
-        self.word_chars = 0;
-    }
-
-    /// A lone ideograph is a term of its own; a longer run gave its pairs.
-    fn end_cjk(&mut self, emit: &mut impl FnMut(&str)) {
-        if self.cjk_run == 0 {
-            return;
-        }
-        if let (1, Some(c)) = (self.cjk_run, self.cjk_previous) {
-            self.pair.clear();
-            self.pair.push(c);
-            emit(&self.pair);
-        }
-        self.cjk_previous = None;
-        self.cjk_run = 0;
-    }
-
-    /// Ends the word or CJK run in progress.
-    #[inline]
-    fn boundary(&mut self, emit: &mut impl FnMut(&str)) {
-        if self.word_chars > 0 {
-            self.end_word(emit);
-        }
-        if self.cjk_run > 0 {
-            self.end_cjk(emit);
-        }
-    }
-
-    /// Emits the terms of `text`; a word ends with it. `MARKDOWN`: leaves
-    /// out [`markup`] (a line of markdown outside code blocks).
-    fn feed<const MARKDOWN: bool>(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if ASCII_CLASS[b as usize] != 0 {
-                // Most text is ASCII: no decomposition, no Unicode tables.
-                let start = i;
-                let mut class = 0;
-                while let Some(&c) = bytes.get(i) {
-                    let c = ASCII_CLASS[c as usize];
-                    if c == 0 {
-                        break;
-                    }
-                    class |= c;
-                    i += 1;
-                }
-                let upper = class & UPPER != 0;
-                if self.cjk_run > 0 {
-                    self.end_cjk(emit);
-                }
-                if self.word_chars == 0 && bytes.get(i).is_none_or(u8::is_ascii) {
-                    // A whole word: emitted as it is, or lowercased.
-                    let word = &text[start..i];
-                    if (2..=MAX_TERM_CHARS).contains(&word.len()) {
-                        if !upper {
-                            if !is_stop_word(word) {
-                                emit(word);
-                            }
-                        } else {
-                            self.word.push_str(word);
-                            self.word.make_ascii_lowercase();
-                            if !is_stop_word(&self.word) {
-                                emit(&self.word);
-                            }
-                            self.word.clear();
-                        }
-                    }
-                    continue;
-                }
-                let from = self.word.len();
-                self.word.push_str(&text[start..i]);
-                self.word[from..].make_ascii_lowercase();
-                self.word_chars += i - start;
-            } else if b.is_ascii() {
-                self.boundary(emit);
-                if MARKDOWN && matches!(b, b'`' | b']' | b'<' | b'&') {
-                    // Only ASCII bytes are looked at: every cut is a char
-                    // boundary.
-                    if let Some((end, code)) = markup(text, i) {
-                        if let Some(code) = code {
-                            self.feed::<false>(&text[code], emit);
-                        }
-                        i = end;
-                        continue;
-                    }
-                }
-                i += 1;
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                match c {
-                    // Diagram lines, arrows, shapes and emoji: never letters,
-                    // with or without decomposition; so skip the tables.
-                    '\u{2190}'..='\u{21FF}'
-                    | '\u{2500}'..='\u{25FF}'
-                    | '\u{1F300}'..='\u{1FAFF}' => self.boundary(emit),
-                    // Variation selectors are combining marks: dropped.
-                    '\u{FE00}'..='\u{FE0F}' => {}
-                    _ => fold_char(c, |f| self.push(f, emit)),
-                }
-                i += c.len_utf8();
-            }
-        }
-        self.boundary(emit);
-    }
-}
-
-/// Calls `emit` with every term of `text`, in order: folded words of 2 to
-/// [`MAX_TERM_CHARS`] characters that are not stop words, and pairs of
-/// CJK characters (a lone one alone).
-pub fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
-    Tokenizer::default().feed::<false>(text, &mut emit);
-}
-
-/// Every term of `text`, in order (see [`for_each_token`]).
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_token(text, |t| out.push(t.to_string()));
-    out
-}
-
 /// A lesson as the index lists it.
 #[derive(Debug, Clone, Copy)]
-pub struct IndexLesson<'a> {
+pub(crate) struct IndexLesson<'a> {
     /// Its title.
     pub title: &'a str,
     /// Its page from the site root: `03-the-flow/index.html`.
@@ -764,7 +294,7 @@ pub struct IndexLesson<'a> {
 }
 
 /// The index of `lessons`, in reading order.
-pub fn build_index(lessons: &[IndexLesson<'_>]) -> Vec<OutputFile> {
+pub(crate) fn build_index(lessons: &[IndexLesson<'_>]) -> Vec<OutputFile> {
     // Sections are numbered in reading order.
     let firsts: Vec<u32> = lessons
         .iter()
@@ -865,371 +395,16 @@ pub fn build_index(lessons: &[IndexLesson<'_>]) -> Vec<OutputFile> {
     files
 }
 
-/// Postings being collected: per term, (section, count) in section order.
-#[derive(Default)]
-struct Postings<'a> {
-    numbers: FxHashMap<&'a str, u32>,
-    terms: Vec<(&'a str, Vec<(u32, u32)>)>,
-    /// A lesson's term numbers here, by their numbers in the lesson.
-    local: Vec<u32>,
-}
-
-impl<'a> Postings<'a> {
-    fn number(&mut self, term: &'a str) -> u32 {
-        let terms = &mut self.terms;
-        *self.numbers.entry(term).or_insert_with(|| {
-            terms.push((term, Vec::new()));
-            terms.len() as u32 - 1
-        })
-    }
-
-    /// Adds a lesson whose first section is number `first`.
-    fn add(mut self, lesson: &IndexLesson<'a>, first: u32) -> Self {
-        let sections: &'a Sections = lesson.sections;
-        let mut local = std::mem::take(&mut self.local);
-        local.clear();
-        for i in 0..sections.ends.len() as u32 {
-            local.push(self.number(sections.term(i)));
-        }
-        for (section, doc) in sections.list.iter().zip(first..) {
-            for &(t, count) in &section.counts {
-                self.terms[local[t as usize] as usize].1.push((doc, count));
-            }
-        }
-        self.local = local;
-        self
-    }
-
-    /// Both collections; `right` holds later sections than `self`.
-    fn merge(mut self, right: Self) -> Self {
-        for (term, list) in right.terms {
-            let n = self.number(term);
-            self.terms[n as usize].1.extend(list);
-        }
-        self
-    }
-}
-
-/// The term chunks: sorted runs of terms up to a size, as two lists
-/// (terms, and their postings at the same places), and the first term of
-/// each. Not an object of `"term": "postings"`: that reads like `"secret":
-/// "…"` to credential scanners.
-fn term_chunks(mut terms: Vec<(&str, Vec<(u32, u32)>)>) -> (Vec<OutputFile>, Vec<&str>) {
-    terms.par_sort_unstable_by(|a, b| js_order(a.0, b.0));
-    let encoded: Vec<String> = terms
-        .par_iter()
-        .map(|(_, list)| encode_postings(list))
-        .collect();
-    let mut files = Vec::new();
-    let mut keys: Vec<&str> = Vec::new();
-    let mut terms_json = String::new();
-    let mut postings_json = String::new();
-    let flush = |keys: &Vec<&str>, terms_json: &mut String, postings_json: &mut String| {
-        let data = format!("{{\"terms\":[{terms_json}],\"postings\":[{postings_json}]}}");
-        terms_json.clear();
-        postings_json.clear();
-        script(&format!("t{}", keys.len() - 1), &data)
-    };
-    for ((term, _), list) in terms.iter().zip(&encoded) {
-        let size = terms_json.len() + postings_json.len();
-        if size > 0 && size + term.len() + list.len() > TERM_CHUNK_BYTES {
-            files.push(flush(&keys, &mut terms_json, &mut postings_json));
-        }
-        if terms_json.is_empty() {
-            keys.push(term);
-        } else {
-            terms_json.push(',');
-            postings_json.push(',');
-        }
-        push_json(&mut terms_json, term);
-        push_json(&mut postings_json, list);
-    }
-    if !terms_json.is_empty() {
-        files.push(flush(&keys, &mut terms_json, &mut postings_json));
-    }
-    (files, keys)
-}
-
-/// Writes the document chunks into `files` and returns the number of the
-/// first section of each. A chunk is `{"lessons": [[page, title,
-/// section…]…]}`, the page without its final `index.html`; a section is
-/// `0` for the lesson's opening under its title; its heading when its
-/// anchor is the heading's id as the browser derives it (ASCII letters
-/// and digits lowercased, spaces and hyphens as single hyphens, the rest
-/// dropped), and then `n` for the same heading again in the chunk (the
-/// n-th heading written so: "Beginner Check" in every lesson); or
-/// `[anchor, heading]`. A lesson's sections may go on in the next chunk,
-/// which names the lesson again.
-fn doc_chunks(lessons: &[IndexLesson<'_>], files: &mut Vec<OutputFile>) -> Vec<u32> {
-    let mut firsts = Vec::new();
-    let mut data = String::new();
-    let mut doc = 0u32;
-    // The headings written as strings in the current chunk, numbered from 1.
-    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut flush = |data: &mut String, firsts: &[u32], seen: &mut FxHashMap<&str, usize>| {
-        files.push(script(
-            &format!("d{}", firsts.len() - 1),
-            &format!("{{\"lessons\":[{data}]}}"),
-        ));
-        data.clear();
-        seen.clear();
-    };
-    for lesson in lessons {
-        let mut open = false;
-        for section in &lesson.sections.list {
-            if open && data.len() >= DOC_CHUNK_BYTES {
-                data.push(']');
-                flush(&mut data, &firsts, &mut seen);
-                open = false;
-            }
-            if !open {
-                if data.is_empty() {
-                    firsts.push(doc);
-                } else {
-                    data.push(',');
-                }
-                data.push('[');
-                push_json(
-                    &mut data,
-                    lesson
-                        .page
-                        .strip_suffix("index.html")
-                        .unwrap_or(lesson.page),
-                );
-                data.push(',');
-                push_json(&mut data, lesson.title);
-                open = true;
-            }
-            data.push(',');
-            if section.anchor.is_empty()
-                && (section.heading.is_empty() || section.heading == lesson.title)
-            {
-                data.push('0');
-            } else if !section.anchor.is_empty()
-                && derived_anchor(&section.heading, &section.anchor)
-            {
-                let next = seen.len() + 1;
-                match seen.entry(&section.heading) {
-                    Entry::Occupied(n) => data.push_str(&n.get().to_string()),
-                    Entry::Vacant(place) => {
-                        place.insert(next);
-                        push_json(&mut data, &section.heading);
-                    }
-                }
-            } else {
-                data.push('[');
-                push_json(&mut data, &section.anchor);
-                data.push(',');
-                push_json(&mut data, &section.heading);
-                data.push(']');
-            }
-            doc += 1;
-        }
-        if open {
-            data.push(']');
-            if data.len() >= DOC_CHUNK_BYTES {
-                flush(&mut data, &firsts, &mut seen);
-            }
-        }
-    }
-    if !data.is_empty() {
-        flush(&mut data, &firsts, &mut seen);
-    }
-    firsts
-}
-
-/// True when the browser derives `anchor` from `heading` by itself: its
-/// letters and digits are ASCII, and the id is the heading's own.
-fn derived_anchor(heading: &str, anchor: &str) -> bool {
-    heading
-        .chars()
-        .all(|c| c.is_ascii() || !c.is_alphanumeric())
-        && heading_id(heading) == anchor
-}
-
-/// The letters numbers and bits are written with, six bits each.
-const LETTERS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-
-/// Appends `n` as 5-bit groups, least significant first, 32 added to
-/// every letter but the last.
-fn push_number(out: &mut String, mut n: u32) {
-    loop {
-        let low = (n & 31) as usize;
-        n >>= 5;
-        if n == 0 {
-            out.push(LETTERS[low] as char);
-            return;
-        }
-        out.push(LETTERS[low | 32] as char);
-    }
-}
-
-/// Bits written six to a letter, most significant first.
-#[derive(Default)]
-struct Bits {
-    out: Vec<u8>,
-    value: u64,
-    count: u32,
-}
-
-impl Bits {
-    /// The low `width` (at most 56) bits of `value`.
-    #[inline]
-    fn push(&mut self, value: u64, width: u32) {
-        self.value = (self.value << width) | value;
-        self.count += width;
-        while self.count >= 6 {
-            self.count -= 6;
-            self.out
-                .push(LETTERS[((self.value >> self.count) & 63) as usize]);
-        }
-        self.value &= (1 << self.count) - 1;
-    }
-
-    /// `n` as a Rice code: `n >> k` in unary (ones, then a zero), then the
-    /// low `k` (at most 24) bits.
-    #[inline]
-    fn rice(&mut self, n: u32, k: u32) {
-        let mut ones = n >> k;
-        while ones > 24 {
-            self.push((1 << 24) - 1, 24);
-            ones -= 24;
-        }
-        let (code, width) = rice_code(n, ones, k);
-        self.push(code, width);
-    }
-
-    /// Two Rice codes, in one go when they are short (they mostly are).
-    #[inline]
-    fn rice_pair(&mut self, a: u32, k: u32, b: u32, j: u32) {
-        let (ones_a, ones_b) = (a >> k, b >> j);
-        if ones_a <= 12 && ones_b <= 12 && k <= 12 && j <= 12 {
-            let (code_a, width_a) = rice_code(a, ones_a, k);
-            let (code_b, width_b) = rice_code(b, ones_b, j);
-            self.push((code_a << width_b) | code_b, width_a + width_b);
-        } else {
-            self.rice(a, k);
-            self.rice(b, j);
-        }
-    }
-
-    /// The letters, the last padded with zeros.
-    fn finish(mut self, out: &mut String) {
-        if self.count > 0 {
-            self.push(0, 6 - self.count);
-        }
-        // Letters are ASCII.
-        out.extend(self.out.iter().map(|&b| b as char));
-    }
-}
-
-/// The Rice code of `n` whose unary part is `ones` (at most 24) long.
-#[inline]
-fn rice_code(n: u32, ones: u32, k: u32) -> (u64, u32) {
-    let low = u64::from(n) & ((1 << k) - 1);
-    (((((1 << ones) - 1) << 1) << k) | low, ones + 1 + k)
-}
-
-/// One term's postings as text: their number, then two Rice parameters as
-/// letters, `k` for the gaps and `j` for the counts, then per posting the
-/// gap to the previous section (the first's number plus one, minus one:
-/// never negative) and its count minus one, as Rice codes.
-fn encode_postings(postings: &[(u32, u32)]) -> String {
-    let mut out = String::with_capacity(postings.len() / 2 + 8);
-    push_number(&mut out, postings.len() as u32);
-    let mut gaps = Vec::with_capacity(postings.len());
-    let mut previous = None;
-    for &(doc, _) in postings {
-        gaps.push(previous.map_or(doc, |p: u32| doc - p - 1));
-        previous = Some(doc);
-    }
-    // The best k for the gaps is near log2 of the mean gap; counts are
-    // mostly 1 or 2 (more in a heading): j is 0 to 3. Each candidate's
-    // cost in bits, all in one pass.
-    let total: u64 = gaps.iter().map(|&g| u64::from(g)).sum();
-    let guess = 63 - (total / gaps.len().max(1) as u64).max(1).leading_zeros();
-    let low = guess.saturating_sub(1).min(22);
-    let counts = || postings.iter().map(|&(_, count)| count.max(1) - 1);
-    let (mut gap_bits, mut count_bits) = ([0u64; 3], [0u64; 4]);
-    for (&gap, count) in gaps.iter().zip(counts()) {
-        for (i, bits) in gap_bits.iter_mut().enumerate() {
-            *bits += u64::from(gap >> (low + i as u32));
-        }
-        for (j, bits) in count_bits.iter_mut().enumerate() {
-            *bits += u64::from(count >> j);
-        }
-    }
-    let n = postings.len() as u64;
-    let cheapest = |bits: &[u64], first: u32| {
-        (first..)
-            .zip(bits)
-            .min_by_key(|&(k, b)| b + n * u64::from(k))
-            .map_or(0, |(k, _)| k)
-    };
-    let k = cheapest(&gap_bits, low);
-    let j = cheapest(&count_bits, 0);
-    out.push(LETTERS[k as usize] as char);
-    out.push(LETTERS[j as usize] as char);
-    let mut bits = Bits {
-        out: Vec::with_capacity(postings.len() / 2 + 4),
-        ..Bits::default()
-    };
-    for (&gap, count) in gaps.iter().zip(counts()) {
-        bits.rice_pair(gap, k, count, j);
-    }
-    bits.finish(&mut out);
-    out
-}
-
-/// Appends `s` as a JSON string literal (also a JavaScript one: U+2028
-/// and U+2029 are escaped too).
-fn push_json(out: &mut String, s: &str) {
-    out.push('"');
-    let mut from = 0;
-    for (i, c) in s.char_indices() {
-        let escaped = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => "",
-            _ => continue,
-        };
-        out.push_str(&s[from..i]);
-        if escaped.is_empty() {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push_str(escaped);
-        }
-        from = i + c.len_utf8();
-    }
-    out.push_str(&s[from..]);
-    out.push('"');
-}
-
-/// Orders terms as JavaScript compares strings (by UTF-16 code units), so
-/// the browser's binary search over chunk keys agrees with this order.
-fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
-}
-
-fn script(name: &str, data: &str) -> OutputFile {
-    let mut text = String::with_capacity(data.len() + 40);
-    text.push_str("tokenbookSearch.load(");
-    push_json(&mut text, name);
-    text.push(',');
-    text.push_str(data);
-    text.push_str(");\n");
-    OutputFile {
-        path: format!("{DIR}{name}.js"),
-        contents: text.into_bytes(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
 
+    use super::chunks::{DOC_CHUNK_BYTES, TERM_CHUNK_BYTES};
+    use super::rice::encode_postings;
+    use super::text::is_stop_word;
     use super::*;
+    use crate::markdown;
+    use crate::slug::heading_id;
 
     fn outline(body: &str) -> Vec<Heading> {
         markdown::parse(body, 0).outline().headings
