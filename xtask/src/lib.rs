@@ -8,7 +8,6 @@
 //! starts). The server's crates live only in the second, so cargo checks
 //! fewer crates before every `cargo xtask build`.
 
-pub mod bench;
 pub mod build;
 pub mod check;
 pub mod fix_encoding;

@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{bench, build, check, fix_encoding, new, repo_root, size, test};
+use xtask::{build, check, fix_encoding, new, repo_root, size, test};
 
 /// tokenbook: a static site generator for a course of markdown lessons.
 #[derive(Parser)]
@@ -40,8 +40,13 @@ enum Command {
     /// Run every test: the Rust workspace, then the browser tests.
     Test(test::Args),
     /// Time builds of a synthetic course at 100 and 1000 lessons, beside
-    /// mdBook and Zola, and serve's edit-to-reload latency.
-    Bench(bench::Args),
+    /// mdBook and Zola, and serve's edit-to-reload latency (Unix only).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// Options of the benchmark (`cargo xtask bench --help` lists them).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,9 +57,9 @@ fn main() -> ExitCode {
         Command::FixEncoding(args) => fix_encoding::run(&args),
         Command::Size(args) => size::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Serve { args } => serve(&args),
+        Command::Serve { args } => hand_over("xtask-serve", &args),
         Command::New(args) => new::run(&args),
-        Command::Bench(args) => bench::run(&args),
+        Command::Bench { args } => hand_over("xtask-bench", &args),
     };
     match result {
         Ok(code) => code,
@@ -65,26 +70,48 @@ fn main() -> ExitCode {
     }
 }
 
-/// Becomes `cargo run --package xtask-serve -- ARGS` (cargo builds the
-/// server first when needed, then itself becomes the server): one process
-/// throughout, so a signal sent to `cargo xtask serve` reaches the server.
-fn serve(args: &[OsString]) -> Result<ExitCode, String> {
-    use std::os::unix::process::CommandExt as _;
+/// Becomes `cargo run --package PACKAGE -- ARGS`: the dev server and the
+/// benchmark are binaries of their own (their crates are not checked before
+/// every `cargo xtask build`). Cargo builds one first when needed, showing
+/// its progress, then runs it; on Unix it becomes the process itself
+/// (`exec`), so a signal sent to `cargo xtask serve` reaches the server.
+fn hand_over(package: &str, args: &[OsString]) -> Result<ExitCode, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // The first start compiles the server and its crates: let cargo show
-    // that; afterwards it stays quiet.
     let compiled =
-        std::env::current_exe().is_ok_and(|xtask| xtask.with_file_name("xtask-serve").exists());
+        std::env::current_exe().is_ok_and(|xtask| xtask.with_file_name(package).exists());
     let mut cargo_run = std::process::Command::new(cargo);
     cargo_run.arg("run");
     if compiled {
         cargo_run.arg("--quiet");
     }
-    let error = cargo_run
+    cargo_run
         .arg("--manifest-path")
         .arg(repo_root().join("Cargo.toml"))
-        .args(["--package", "xtask-serve", "--"])
-        .args(args)
-        .exec();
-    Err(format!("cannot run cargo to start the server: {error}"))
+        .args(["--package", package, "--"])
+        .args(args);
+    run_as_this_process(cargo_run, package)
+}
+
+#[cfg(unix)]
+fn run_as_this_process(
+    mut command: std::process::Command,
+    package: &str,
+) -> Result<ExitCode, String> {
+    use std::os::unix::process::CommandExt as _;
+    let error = command.exec();
+    Err(format!("cannot run cargo to start {package}: {error}"))
+}
+
+#[cfg(not(unix))]
+fn run_as_this_process(
+    mut command: std::process::Command,
+    package: &str,
+) -> Result<ExitCode, String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run cargo to start {package}: {e}"))?;
+    Ok(match status.code() {
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    })
 }

@@ -13,6 +13,8 @@
 //!
 //! The crate is pure: strings in, strings and findings out, no I/O.
 
+#![forbid(unsafe_code)]
+
 mod box_arms;
 mod cells;
 mod lint;

@@ -12,6 +12,8 @@
 //!
 //! Every module is private; this page is the whole public surface.
 
+#![forbid(unsafe_code)]
+
 mod beginner_check;
 mod build;
 mod cache;

@@ -245,169 +245,29 @@ pub(crate) fn render(
     context: &RenderContext<'_>,
 ) -> Rendered {
     let mut diagnostics = Vec::new();
-    let mut code_keys = Vec::new();
-    let mut playgrounds = 0;
     let events = beginner_check::transform(&parsed.events, path, source, &mut diagnostics);
-    let headings: HashMap<usize, &Heading> =
-        parsed.headings.iter().map(|h| (h.offset, h)).collect();
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut renderer = Renderer {
+        events: &events,
+        headings: parsed.headings.iter().map(|h| (h.offset, h)).collect(),
+        targets,
+        context,
+        path,
+        source,
+        out: Vec::with_capacity(events.len()),
+        open_headings: Vec::new(),
+        section_level: 1,
+        in_table_head: false,
+        title_events: None,
+        playgrounds: 0,
+        diagnostics,
+        code_keys: Vec::new(),
+    };
     let mut i = 0;
-    let mut open_headings: Vec<(u8, &Heading, usize)> = Vec::new();
-    // The level of the last heading: a playground's own title goes one below.
-    let mut section_level = 1u8;
-    let mut in_table_head = false;
-    let mut title_events: Option<std::ops::Range<usize>> = None;
     while i < events.len() {
-        let (event, range) = &events[i];
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                if let Some(heading) = headings.get(&range.start) {
-                    section_level = heading.level;
-                    open_headings.push((heading.level, heading, out.len()));
-                    // The heading and its # link side by side in a wrapper,
-                    // so the link stays out of the heading's accessible name.
-                    out.push(Event::Html(
-                        format!(
-                            "<div class=\"heading\"><h{} id=\"{}\">",
-                            heading.level,
-                            escape(&heading.id)
-                        )
-                        .into(),
-                    ));
-                } else {
-                    out.push(event.clone());
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => match open_headings.pop() {
-                Some((level, heading, start)) => {
-                    out.push(Event::Html(
-                        format!(
-                            "</h{level}><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to the section {text}\">#</a></div>\n",
-                            id = escape(&heading.id),
-                            text = escape(&heading.text),
-                        )
-                        .into(),
-                    ));
-                    if level == 1 && title_events.is_none() {
-                        title_events = Some(start..out.len());
-                    }
-                }
-                None => out.push(event.clone()),
-            },
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                match targets.get(&range.start) {
-                    Some(target) => {
-                        out.push(Event::Start(Tag::Link {
-                            link_type: *link_type,
-                            dest_url: target.href.clone().into(),
-                            title: title.clone(),
-                            id: id.clone(),
-                        }));
-                        // `[03_The_Flow.md](./03_The_Flow.md)` reads better as the title.
-                        if let (Some(title), Some((Event::Text(text), _))) =
-                            (&target.title, events.get(i + 1))
-                            && is_file_name_of(text, dest_url)
-                        {
-                            out.push(Event::Text(title.clone().into()));
-                            i += 2;
-                            continue;
-                        }
-                    }
-                    None => out.push(event.clone()),
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                title,
-                id,
-                ..
-            }) if targets.contains_key(&range.start) => {
-                out.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: targets[&range.start].href.clone().into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let mut code = String::new();
-                let mut content_offset = None;
-                let mut j = i + 1;
-                while let Some((e, r)) = events.get(j) {
-                    match e {
-                        Event::Text(t) => {
-                            content_offset.get_or_insert(r.start);
-                            code.push_str(t);
-                        }
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.as_ref(),
-                    CodeBlockKind::Indented => "",
-                };
-                let block = CodeBlock {
-                    info,
-                    code: &code,
-                    offset: range.start,
-                    content_offset: content_offset.unwrap_or(range.start),
-                };
-                let html = if parse_info(info).0 == "playground" {
-                    playgrounds += 1;
-                    block.render_playground(
-                        context,
-                        (playgrounds, section_level + 1),
-                        path,
-                        source,
-                        &mut diagnostics,
-                    )
-                } else {
-                    block.render(context, path, source, &mut diagnostics, &mut code_keys)
-                };
-                out.push(Event::Html(html.into()));
-                i = j + 1;
-                continue;
-            }
-            Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::Borrowed(
-                    "<div class=\"scroll table-scroll\" tabindex=\"0\">",
-                )));
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::Table) => {
-                out.push(event.clone());
-                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
-            }
-            // An empty header cell (the corner of a comparison table) heads
-            // nothing: a plain cell, so screen readers announce no blank header.
-            Event::Start(Tag::TableCell)
-                if in_table_head
-                    && matches!(events.get(i + 1), Some((Event::End(TagEnd::TableCell), _))) =>
-            {
-                out.push(Event::Html(CowStr::Borrowed("<td></td>")));
-                i += 2;
-                continue;
-            }
-            Event::Start(Tag::TableHead) => {
-                in_table_head = true;
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::TableHead) => {
-                in_table_head = false;
-                out.push(event.clone());
-            }
-            _ => out.push(event.clone()),
-        }
-        i += 1;
+        i = renderer.event(i);
     }
-    let title_html = title_events.map(|range| {
+    let mut out = renderer.out;
+    let title_html = renderer.title_events.map(|range| {
         let mut title = String::new();
         pulldown_cmark::html::push_html(&mut title, out.drain(range));
         title
@@ -415,11 +275,214 @@ pub(crate) fn render(
     let mut html = String::with_capacity(source.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
-        playgrounds,
+        playgrounds: renderer.playgrounds,
         html,
         title_html,
-        diagnostics,
-        code_keys,
+        diagnostics: renderer.diagnostics,
+        code_keys: renderer.code_keys,
+    }
+}
+
+/// One lesson's events on their way to HTML.
+struct Renderer<'e, 'a> {
+    events: &'e [(Event<'e>, Range<usize>)],
+    /// The outline's headings by their offset in the file.
+    headings: HashMap<usize, &'e Heading>,
+    targets: &'a HashMap<usize, LinkTarget>,
+    context: &'a RenderContext<'a>,
+    path: &'a str,
+    source: &'a str,
+    out: Vec<Event<'e>>,
+    /// Headings started and not ended: level, heading, where in `out`.
+    open_headings: Vec<(u8, &'e Heading, usize)>,
+    /// The level of the last heading: a playground's own title goes one
+    /// below.
+    section_level: u8,
+    in_table_head: bool,
+    /// Where the first level-1 heading is in `out`.
+    title_events: Option<Range<usize>>,
+    playgrounds: usize,
+    diagnostics: Vec<Diagnostic>,
+    code_keys: Vec<u64>,
+}
+
+impl<'e> Renderer<'e, '_> {
+    /// Renders the event at `i`; returns the index of the next one.
+    fn event(&mut self, i: usize) -> usize {
+        let (event, range) = &self.events[i];
+        match event {
+            Event::Start(Tag::Heading { .. }) => self.heading_start(event, range.start),
+            Event::End(TagEnd::Heading(_)) => self.heading_end(event),
+            Event::Start(Tag::Link { .. }) => return self.link(i),
+            Event::Start(Tag::Image {
+                link_type,
+                title,
+                id,
+                ..
+            }) if self.targets.contains_key(&range.start) => {
+                self.out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: self.targets[&range.start].href.clone().into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => return self.code_block(i, kind),
+            Event::Start(Tag::Table(_)) => {
+                self.out.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"scroll table-scroll\" tabindex=\"0\">",
+                )));
+                self.out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                self.out.push(event.clone());
+                self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            // An empty header cell (the corner of a comparison table) heads
+            // nothing: a plain cell, so screen readers announce no blank header.
+            Event::Start(Tag::TableCell)
+                if self.in_table_head
+                    && matches!(
+                        self.events.get(i + 1),
+                        Some((Event::End(TagEnd::TableCell), _))
+                    ) =>
+            {
+                self.out.push(Event::Html(CowStr::Borrowed("<td></td>")));
+                return i + 2;
+            }
+            Event::Start(Tag::TableHead) => {
+                self.in_table_head = true;
+                self.out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_table_head = false;
+                self.out.push(event.clone());
+            }
+            _ => self.out.push(event.clone()),
+        }
+        i + 1
+    }
+
+    /// The heading and its # link side by side in a wrapper, so the link
+    /// stays out of the heading's accessible name.
+    fn heading_start(&mut self, event: &Event<'e>, offset: usize) {
+        match self.headings.get(&offset) {
+            Some(heading) => {
+                self.section_level = heading.level;
+                self.open_headings
+                    .push((heading.level, heading, self.out.len()));
+                self.out.push(Event::Html(
+                    format!(
+                        "<div class=\"heading\"><h{} id=\"{}\">",
+                        heading.level,
+                        escape(&heading.id)
+                    )
+                    .into(),
+                ));
+            }
+            None => self.out.push(event.clone()),
+        }
+    }
+
+    fn heading_end(&mut self, event: &Event<'e>) {
+        match self.open_headings.pop() {
+            Some((level, heading, start)) => {
+                self.out.push(Event::Html(
+                    format!(
+                        "</h{level}><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to the section {text}\">#</a></div>\n",
+                        id = escape(&heading.id),
+                        text = escape(&heading.text),
+                    )
+                    .into(),
+                ));
+                if level == 1 && self.title_events.is_none() {
+                    self.title_events = Some(start..self.out.len());
+                }
+            }
+            None => self.out.push(event.clone()),
+        }
+    }
+
+    /// A link, to its resolved target; returns the next event's index.
+    fn link(&mut self, i: usize) -> usize {
+        let (event, range) = &self.events[i];
+        let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) = event
+        else {
+            return i + 1;
+        };
+        let Some(target) = self.targets.get(&range.start) else {
+            self.out.push(event.clone());
+            return i + 1;
+        };
+        self.out.push(Event::Start(Tag::Link {
+            link_type: *link_type,
+            dest_url: target.href.clone().into(),
+            title: title.clone(),
+            id: id.clone(),
+        }));
+        // `[03_The_Flow.md](./03_The_Flow.md)` reads better as the title.
+        if let (Some(title), Some((Event::Text(text), _))) = (&target.title, self.events.get(i + 1))
+            && is_file_name_of(text, dest_url)
+        {
+            self.out.push(Event::Text(title.clone().into()));
+            return i + 2;
+        }
+        i + 1
+    }
+
+    /// A code block, highlighted, drawn as a diagram or made a playground;
+    /// returns the index after its end.
+    fn code_block(&mut self, i: usize, kind: &CodeBlockKind<'_>) -> usize {
+        let offset = self.events[i].1.start;
+        let mut code = String::new();
+        let mut content_offset = None;
+        let mut j = i + 1;
+        while let Some((e, r)) = self.events.get(j) {
+            match e {
+                Event::Text(t) => {
+                    content_offset.get_or_insert(r.start);
+                    code.push_str(t);
+                }
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.as_ref(),
+            CodeBlockKind::Indented => "",
+        };
+        let block = CodeBlock {
+            info,
+            code: &code,
+            offset,
+            content_offset: content_offset.unwrap_or(offset),
+        };
+        let html = if parse_info(info).0 == "playground" {
+            self.playgrounds += 1;
+            block.render_playground(
+                self.context,
+                (self.playgrounds, self.section_level + 1),
+                self.path,
+                self.source,
+                &mut self.diagnostics,
+            )
+        } else {
+            block.render(
+                self.context,
+                self.path,
+                self.source,
+                &mut self.diagnostics,
+                &mut self.code_keys,
+            )
+        };
+        self.out.push(Event::Html(html.into()));
+        j + 1
     }
 }
 

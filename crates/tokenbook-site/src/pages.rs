@@ -5,6 +5,7 @@ use askama::Template;
 
 use crate::config::SiteConfig;
 use crate::content::{Course, Item};
+use crate::diagnostic::Diagnostic;
 use crate::html::{escape, relative_url};
 use crate::markdown::Heading;
 
@@ -497,6 +498,20 @@ impl SiteView<'_> {
             });
         }
     }
+}
+
+/// The diagnostic for a template that failed: a bug of tokenbook's, not of
+/// the content. Returns the empty page that stands in for it.
+pub(crate) fn template_failure(
+    path: &str,
+    error: &askama::Error,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    diagnostics.push(
+        Diagnostic::error(path, format!("a template failed to render: {error}"))
+            .with_hint("this is a bug in tokenbook's templates, not in the content"),
+    );
+    String::new()
 }
 
 #[cfg(test)]

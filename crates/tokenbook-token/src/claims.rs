@@ -6,23 +6,10 @@
 use serde_json::Value;
 
 use crate::decode::Decoded;
+use crate::meaning::TimeInfo;
 use crate::payload::{claims_of, compact, numeric_date};
 use crate::time::{iso_8601, relative_to};
 use crate::{header_meanings, meanings};
-
-/// A NumericDate claim as a date and as words.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TimeInfo {
-    /// Seconds since 1970-01-01 UTC, fractions rounded down.
-    pub unix: i64,
-    /// ISO 8601 in UTC, e.g. `2026-11-26T10:00:00Z`.
-    pub iso: String,
-    /// Relative to `now`: "in 59 min", "3 days ago", "just now".
-    pub relative: String,
-    /// What the time means for this claim: "expires in 59 min",
-    /// "expired 3 days ago", "valid in 5 min", "issued 1 hour ago".
-    pub summary: String,
-}
 
 /// One claim (or header parameter) explained.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -111,21 +98,6 @@ pub(crate) fn time_summary(name: &str, unix: i64, now: i64, relative: &str) -> S
         }
         ("auth_time", false) => format!("user signed in {relative}"),
         _ => relative.to_owned(),
-    }
-}
-
-/// A meaning and the standard (or provider) that defines the claim.
-pub(crate) struct Meaning {
-    pub(crate) text: String,
-    pub(crate) source: &'static str,
-}
-
-impl Meaning {
-    pub(crate) fn new(text: impl Into<String>, source: &'static str) -> Self {
-        Self {
-            text: text.into(),
-            source,
-        }
     }
 }
 

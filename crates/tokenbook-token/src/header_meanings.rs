@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::claims::Meaning;
+use crate::meaning::Meaning;
 use crate::payload::plain;
 
 const RFC_7515: &str = "RFC 7515";

@@ -16,6 +16,9 @@
 //! The caller passes the current time (`now`, Unix seconds): the crate reads
 //! no clock. Nothing here panics on any input.
 
+#![forbid(unsafe_code)]
+
+mod check;
 mod claims;
 mod classify;
 mod decode;
@@ -23,6 +26,7 @@ mod error;
 pub mod facts;
 mod header_meanings;
 mod keys;
+mod meaning;
 mod meanings;
 #[cfg(test)]
 mod never_panics;
@@ -36,11 +40,12 @@ mod signature;
 mod time;
 mod validate;
 
-pub use claims::{ClaimExplanation, TimeInfo, explain, explain_header};
+pub use claims::{ClaimExplanation, explain, explain_header};
 pub use classify::{Classification, Verdict, classify};
 pub use decode::{Decoded, MAX_TOKEN_LEN, decode};
 pub use error::TokenError;
 pub use keys::KeyInput;
+pub use meaning::TimeInfo;
 #[cfg(not(target_arch = "wasm32"))]
 pub use samples::{
     FAKE_HS256_SECRET, HS256_KID, Sample, SampleKeys, course_keys, mint_flow_tokens, mint_samples,

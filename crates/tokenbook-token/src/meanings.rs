@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::claims::{Meaning, TimeInfo};
+use crate::meaning::{Meaning, TimeInfo};
 use crate::payload::{
     GOOGLE_SERVICE_ACCOUNT_DOMAIN, KEYCLOAK_SERVICE_ACCOUNT_PREFIX, client_claim, plain,
     scope_list, string_claim,
@@ -89,55 +89,6 @@ pub(crate) fn payload_meaning(
             ),
             RFC_9068,
         ),
-        "gty" => grant_type(&shown),
-        "idtyp" => identity_type(&shown),
-        "appid" => Meaning::new(
-            format!(
-                "Application id (Microsoft Entra ID v1 tokens): the client that requested this token, here {shown}. Version 2.0 tokens call it azp."
-            ),
-            ENTRA,
-        ),
-        "cid" => Meaning::new(
-            format!(
-                "Client id (Okta): the client that requested this token, here {shown}.{}",
-                subject_relation("cid", &shown, claims)
-            ),
-            OKTA,
-        ),
-        "uid" => Meaning::new(
-            format!(
-                "User id (Okta): the Okta id of the user this token was issued for, here {shown}. Only user tokens have it."
-            ),
-            OKTA,
-        ),
-        "tid" => Meaning::new(
-            format!(
-                "Tenant id (Microsoft Entra ID): the directory, the organisation, that issued this token, here {shown}."
-            ),
-            ENTRA,
-        ),
-        "oid" => Meaning::new(
-            format!(
-                "Object id (Microsoft Entra ID): the unchanging id of the principal in the tenant, here {shown}: a user in a user token, the client's service principal in an app-only token. Identify principals by oid and tid, not by name or email."
-            ),
-            ENTRA,
-        ),
-        "ver" => Meaning::new(
-            format!(
-                "Token format version, here {shown}. Microsoft Entra ID issues version 1.0 and 2.0 tokens, whose claims differ (appid in 1.0, azp in 2.0)."
-            ),
-            ENTRA,
-        ),
-        "azpacr" | "appidacr" => Meaning::new(
-            format!(
-                "How the client proved its identity to Microsoft Entra ID, here {shown}: 0 is a public client with no secret, 1 a client secret, 2 a certificate or other key."
-            ),
-            ENTRA,
-        ),
-        "aio" | "rh" | "uti" | "xms_tcdt" => Meaning::new(
-            "An internal claim Microsoft Entra ID uses for its own bookkeeping: an API should ignore it.",
-            ENTRA,
-        ),
         "email" => email(&shown),
         "email_verified" => Meaning::new(
             format!(
@@ -195,6 +146,63 @@ pub(crate) fn payload_meaning(
             RFC_8693,
         ),
         "cnf" => confirmation(value, &shown),
+        _ => provider_meaning(name, &shown, claims),
+    }
+}
+
+/// The claims of providers (Entra, Okta, Keycloak, Auth0) and any other:
+/// what [`payload_meaning`] does not know from a standard.
+fn provider_meaning(name: &str, shown: &str, claims: &Map<String, Value>) -> Meaning {
+    match name {
+        "gty" => grant_type(shown),
+        "idtyp" => identity_type(shown),
+        "appid" => Meaning::new(
+            format!(
+                "Application id (Microsoft Entra ID v1 tokens): the client that requested this token, here {shown}. Version 2.0 tokens call it azp."
+            ),
+            ENTRA,
+        ),
+        "cid" => Meaning::new(
+            format!(
+                "Client id (Okta): the client that requested this token, here {shown}.{}",
+                subject_relation("cid", shown, claims)
+            ),
+            OKTA,
+        ),
+        "uid" => Meaning::new(
+            format!(
+                "User id (Okta): the Okta id of the user this token was issued for, here {shown}. Only user tokens have it."
+            ),
+            OKTA,
+        ),
+        "tid" => Meaning::new(
+            format!(
+                "Tenant id (Microsoft Entra ID): the directory, the organisation, that issued this token, here {shown}."
+            ),
+            ENTRA,
+        ),
+        "oid" => Meaning::new(
+            format!(
+                "Object id (Microsoft Entra ID): the unchanging id of the principal in the tenant, here {shown}: a user in a user token, the client's service principal in an app-only token. Identify principals by oid and tid, not by name or email."
+            ),
+            ENTRA,
+        ),
+        "ver" => Meaning::new(
+            format!(
+                "Token format version, here {shown}. Microsoft Entra ID issues version 1.0 and 2.0 tokens, whose claims differ (appid in 1.0, azp in 2.0)."
+            ),
+            ENTRA,
+        ),
+        "azpacr" | "appidacr" => Meaning::new(
+            format!(
+                "How the client proved its identity to Microsoft Entra ID, here {shown}: 0 is a public client with no secret, 1 a client secret, 2 a certificate or other key."
+            ),
+            ENTRA,
+        ),
+        "aio" | "rh" | "uti" | "xms_tcdt" => Meaning::new(
+            "An internal claim Microsoft Entra ID uses for its own bookkeeping: an API should ignore it.",
+            ENTRA,
+        ),
         "clientId" | "clientHost" | "clientAddress" => Meaning::new(
             format!(
                 "Keycloak adds {name} (here {shown}) only to service-account tokens, which a client gets with client credentials: the client's id, host or address."

@@ -6,9 +6,9 @@
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
 
+use crate::check::{Check, CheckStatus};
 use crate::decode::Decoded;
 use crate::keys::ChosenKey;
-use crate::validate::{Check, CheckStatus};
 
 /// The algorithm check, and the algorithm to verify with when it passed.
 pub(crate) fn check_algorithm(

@@ -3,6 +3,8 @@
 //! text (or a `JsError` carrying a message and hint) for the page script to
 //! parse. No logic lives here.
 
+#![forbid(unsafe_code)]
+
 use serde::Serialize;
 use tokenbook_token::{TokenError, ValidationOptions};
 use wasm_bindgen::prelude::*;

@@ -262,6 +262,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
+// One scenario, edit after edit: splitting it would hide the order.
+#[allow(clippy::too_many_lines)]
 fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");

@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use super::lessons::Lessons;
 use super::outputs::alias_dir;
-use super::template_failure;
 use crate::OutputFile;
 use crate::cache::LessonOut;
 use crate::diagnostic::Diagnostic;
-use crate::{pages, print};
+use crate::pages::{self, template_failure};
+use crate::print;
 
 /// Collects the generated files in order, then hands out those not
 /// already written.

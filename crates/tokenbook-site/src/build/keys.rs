@@ -190,7 +190,7 @@ impl<'a> Keys<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::Plan;
+    use crate::build::plan::{Plan, prepare};
     use crate::{Cache, SiteInput, SourceFile};
 
     /// A small course: two lessons in the root, one in a part.
@@ -224,7 +224,7 @@ mod tests {
             ..SiteInput::default()
         };
         let cache = Cache::disabled();
-        let prepared = crate::build::prepare(&input, &cache);
+        let prepared = prepare(&input, &cache);
         let mut diagnostics = Vec::new();
         let plan = Plan::new(&prepared, &mut diagnostics);
         let keys = plan.keys(&input);
@@ -390,7 +390,7 @@ mod tests {
             ..SiteInput::default()
         };
         let cache = Cache::disabled();
-        let prepared = crate::build::prepare(&prepared_input, &cache);
+        let prepared = prepare(&prepared_input, &cache);
         let mut diagnostics = Vec::new();
         let plan = Plan::new(&prepared, &mut diagnostics);
         let keys = plan.keys(&prepared_input);

@@ -10,11 +10,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::keys::Keys;
-use super::{Plan, template_failure};
+use super::plan::Plan;
 use crate::cache::{Cache, LessonOut};
 use crate::links::{self, LinkIndex};
 use crate::markdown::{self, Rendered};
-use crate::pages::SiteView;
+use crate::pages::{SiteView, template_failure};
 use crate::playground::LazyKit;
 use crate::{highlight, html, print};
 

@@ -1,8 +1,10 @@
 //! The index's files are scripts, not JSON, so a page opened from
 //! `file://` can load them: each calls `tokenbookSearch.load(name, data)`.
 
-use super::DIR;
 use crate::OutputFile;
+
+/// The folder of the output that holds the index.
+pub const DIR: &str = "search/";
 
 /// Appends `s` as a JSON string literal (also a JavaScript one: U+2028
 /// and U+2029 are escaped too).

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use walkdir::WalkDir;
 
-use crate::repo_root;
+use xtask::repo_root;
 
 use super::*;
 

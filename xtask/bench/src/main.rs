@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
-use crate::repo_root;
+use clap::Parser as _;
+use xtask::repo_root;
 
 mod corpus;
 mod measure;
@@ -95,8 +96,10 @@ impl Peer {
     }
 }
 
-/// Arguments of `cargo xtask bench`.
-#[derive(clap::Args)]
+/// `cargo xtask bench`: times builds of a synthetic course at 100 and 1000
+/// lessons, beside mdBook and Zola, and serve's edit-to-reload latency.
+#[derive(clap::Parser)]
+#[command(name = "cargo xtask bench", bin_name = "cargo xtask bench")]
 pub struct Args {
     /// Measured builds per corpus size and tool, after one warm-up build.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
@@ -190,7 +193,18 @@ struct Reload {
 }
 
 /// Runs the whole benchmark and prints the tables.
-pub fn run(args: &Args) -> Result<ExitCode, String> {
+fn main() -> ExitCode {
+    match run(&Args::parse()) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the benchmark.
+fn run(args: &Args) -> Result<ExitCode, String> {
     let root = repo_root();
     let mut sizes = args.sizes.clone();
     sizes.sort_unstable();
@@ -198,7 +212,10 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     if sizes.first().is_none_or(|&n| n < 2) {
         return Err("--sizes needs at least one size of 2 lessons or more".into());
     }
-    let xtask = std::env::current_exe().map_err(|e| format!("where is xtask? {e}"))?;
+    // The xtask binary beside this one (`cargo xtask bench` built both).
+    let xtask = std::env::current_exe()
+        .map_err(|e| format!("where is xtask? {e}"))?
+        .with_file_name(format!("xtask{}", std::env::consts::EXE_SUFFIX));
     // What users type: `cargo` as their shell finds it (with rustup, its
     // proxy, which reads rust-toolchain.toml first), not the cargo binary
     // that runs this benchmark.
@@ -269,6 +286,39 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Each peer's command for the corpus of `n` lessons, written in its
+/// layout, and where its output goes.
+fn peer_commands(
+    args: &Args,
+    n: usize,
+    lessons: &[Lesson],
+    peers: &[(Peer, PathBuf, String)],
+) -> Result<Vec<(Peer, String, Command, PathBuf)>, String> {
+    let mut theirs = Vec::new();
+    for (peer, path, version) in peers {
+        let site = args.dir.join(format!("{}-{n}", peer.binary()));
+        let (command, output) = match peer {
+            Peer::Mdbook => {
+                write_mdbook(&site, lessons)?;
+                let mut c = Command::new(path);
+                c.arg("build").arg(&site);
+                (c, site.join("book"))
+            }
+            Peer::Zola => {
+                write_zola(&site, lessons)?;
+                let output = args.dir.join(format!("zola-{n}-public"));
+                let mut c = Command::new(path);
+                c.current_dir(&site)
+                    .args(["build", "--force", "--output-dir"])
+                    .arg(&output);
+                (c, output)
+            }
+        };
+        theirs.push((*peer, version.clone(), command, output));
+    }
+    Ok(theirs)
+}
+
 /// Writes the corpus of `n` lessons and measures every tool on it.
 fn bench_size(
     args: &Args,
@@ -309,28 +359,7 @@ fn bench_size(
         .arg("--out")
         .arg(&out);
 
-    let mut theirs = Vec::new();
-    for (peer, path, version) in peers {
-        let site = args.dir.join(format!("{}-{n}", peer.binary()));
-        let (command, output) = match peer {
-            Peer::Mdbook => {
-                write_mdbook(&site, &lessons)?;
-                let mut c = Command::new(path);
-                c.arg("build").arg(&site);
-                (c, site.join("book"))
-            }
-            Peer::Zola => {
-                write_zola(&site, &lessons)?;
-                let output = args.dir.join(format!("zola-{n}-public"));
-                let mut c = Command::new(path);
-                c.current_dir(&site)
-                    .args(["build", "--force", "--output-dir"])
-                    .arg(&output);
-                (c, output)
-            }
-        };
-        theirs.push((*peer, version.clone(), command, output));
-    }
+    let theirs = peer_commands(args, n, &lessons, peers)?;
 
     // One warm-up of each: cargo compiles what changed, files get cached,
     // and a corpus with warnings or errors is caught before measuring.
