@@ -4,6 +4,9 @@
 //! interrupted build leaves the previous output as it was. The target is
 //! checked first so a mistyped `--out` can never replace the content, the
 //! repository or a directory tokenbook did not create.
+//!
+//! `serve` writes in place instead, file by file, with [`replace_file`]
+//! and [`remove_file`]: every write into an output directory is here.
 
 use std::collections::HashSet;
 use std::fs;
@@ -259,4 +262,30 @@ fn absolute(path: &Path) -> Result<PathBuf, String> {
         resolved.push(name);
     }
     Ok(resolved)
+}
+
+/// Writes `bytes` to `path` in place, through a temporary file and a
+/// rename, so `serve` never serves a page half-written.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let temporary = path.with_extension("tokenbook-tmp");
+    std::fs::write(&temporary, bytes).map_err(|e| format!("{}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Removes the file at site path `rel` and the folders it leaves empty.
+pub fn remove_file(out: &Path, rel: &str) {
+    let path = out.join(rel);
+    if std::fs::remove_file(&path).is_err() {
+        return;
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }

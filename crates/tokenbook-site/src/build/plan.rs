@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::SearchJob;
 use super::keys::{KeyInputs, Keys};
+use super::result::SearchJob;
 use crate::cache::Cache;
 use crate::config::{self, SiteConfig};
 use crate::content::{self, Course};

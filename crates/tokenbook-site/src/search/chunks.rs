@@ -8,9 +8,9 @@ use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use super::index::IndexLesson;
 use super::rice::encode_postings;
 use super::scripts::{js_order, push_json, script};
+use super::sections::IndexLesson;
 use super::sections::Sections;
 use crate::OutputFile;
 use crate::slug::heading_id;

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::chunks::{Postings, doc_chunks, term_chunks};
 use super::rice::LETTERS;
 use super::scripts::{push_json, script};
-use super::sections::Sections;
+use super::sections::IndexLesson;
 use super::text::{MAX_TERM_CHARS, STOP_WORDS};
 use crate::OutputFile;
 
@@ -19,17 +19,6 @@ const B: f64 = 0.75;
 /// A section's length is stored as `LENGTH_STEPS * log2(length /
 /// average) + 32`, rounded into 1..=63; 0 for no terms at all.
 const LENGTH_STEPS: f64 = 8.0;
-
-/// A lesson as the index lists it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct IndexLesson<'a> {
-    /// Its title.
-    pub title: &'a str,
-    /// Its page from the site root: `03-the-flow/index.html`.
-    pub page: &'a str,
-    /// What [`sections`] made of it.
-    pub sections: &'a Sections,
-}
 
 /// The index of `lessons`, in reading order.
 pub(crate) fn build_index(lessons: &[IndexLesson<'_>]) -> Vec<OutputFile> {

@@ -52,9 +52,9 @@ mod scripts;
 mod sections;
 mod text;
 
-pub(crate) use index::{IndexLesson, build_index};
+pub(crate) use index::build_index;
 pub use scripts::DIR;
-pub(crate) use sections::{Sections, sections};
+pub(crate) use sections::{IndexLesson, Sections, sections};
 
 #[cfg(test)]
 mod tests {

@@ -63,6 +63,17 @@ impl Sections {
     }
 }
 
+/// A lesson as the index lists it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IndexLesson<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its page from the site root: `03-the-flow/index.html`.
+    pub page: &'a str,
+    /// What [`sections`] made of it.
+    pub sections: &'a Sections,
+}
+
 /// Counts the terms of a lesson's sections as they come.
 struct Counter {
     /// Term numbers by the term's hash (the next hashes up after a
