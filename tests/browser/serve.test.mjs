@@ -70,7 +70,7 @@ test('edit, break and fix a lesson with its page open: reload keeps the scroll, 
   const overlay = page.locator('#tokenbook-problems');
   await overlay.waitFor({ state: 'visible', timeout: 10_000 });
   const text = await overlay.textContent();
-  assert.match(text, /01_First\.md:\d+:\d+: error: link to a lesson that does not exist/, `overlay text: ${text}`);
+  assert.match(text, /01_First\.md:\d+:\d+: error\[link\/missing-target\]: link to a lesson that does not exist/, `overlay text: ${text}`);
   assert.ok((await page.content()).includes('Hello again.'), 'the last good page stays under the overlay');
 
   fs.writeFileSync(path.join(content, '01_First.md'), lesson('Fixed.'));

@@ -17,7 +17,8 @@ use crate::repo_root;
 pub enum Format {
     /// `path:line:col: severity: message` with the source line and a hint.
     Text,
-    /// One JSON array of {path, line, column, severity, message, hint}.
+    /// One JSON array of {path, origin, code, line, column, severity,
+    /// message, hint}.
     Json,
 }
 
@@ -75,6 +76,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
                     json!({
                         "path": path.display().to_string(),
                         "origin": d.origin.name(),
+                        "code": d.code,
                         "line": d.line,
                         "column": d.column,
                         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },

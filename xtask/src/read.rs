@@ -197,7 +197,11 @@ impl Tree {
                         .and_then(|p| p.strip_prefix(&self.root).ok())
                         .map(|p| p.display().to_string())
                         .unwrap_or_default();
-                    let problem = Diagnostic::error(rel.clone(), format!("cannot read: {e}"));
+                    let problem = Diagnostic::error(
+                        "read/unreadable",
+                        rel.clone(),
+                        format!("cannot read: {e}"),
+                    );
                     self.entries
                         .insert(WalkOrder(rel), Found::WalkProblem(problem));
                     continue;
@@ -211,21 +215,28 @@ impl Tree {
             };
             let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
                 let shown = rel.display().to_string();
-                let problem = Diagnostic::error(shown.clone(), "the file name is not valid UTF-8")
-                    .with_hint("rename the file");
+                let problem = Diagnostic::error(
+                    "read/name-not-utf8",
+                    shown.clone(),
+                    "the file name is not valid UTF-8",
+                )
+                .with_hint("rename the file");
                 self.entries
                     .insert(WalkOrder(shown), Found::WalkProblem(problem));
                 continue;
             };
             if entry.file_type().is_symlink() {
-                let problem = Diagnostic::warning(rel.clone(), "symbolic link skipped")
-                    .with_hint("copy the file into the directory instead");
+                let problem =
+                    Diagnostic::warning("read/symlink", rel.clone(), "symbolic link skipped")
+                        .with_hint("copy the file into the directory instead");
                 self.entries
                     .insert(WalkOrder(rel), Found::WalkProblem(problem));
                 continue;
             }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
-            let is_source = name.ends_with(".md") || name == "site.toml" || name == "_part.toml";
+            let is_source = tokenbook_site::lesson_stem(name).is_some()
+                || name == "site.toml"
+                || name == "_part.toml";
             if is_source && sources.is_some() {
                 to_read.push((rel, entry.into_path()));
             } else {
@@ -249,8 +260,12 @@ impl Tree {
                     Found::Source
                 }
                 Err(e) => Found::ReadProblem(
-                    Diagnostic::error(rel.clone(), format!("cannot read the file: {e}"))
-                        .with_hint("check its permissions"),
+                    Diagnostic::error(
+                        "read/unreadable",
+                        rel.clone(),
+                        format!("cannot read the file: {e}"),
+                    )
+                    .with_hint("check its permissions"),
                 ),
             };
             self.entries.insert(WalkOrder(rel), found);
@@ -310,8 +325,12 @@ pub fn copied_pages(
                 bytes,
             }),
             Err(e) => problems.push(
-                Diagnostic::error(rel.as_str(), format!("cannot read this page: {e}"))
-                    .with_origin(origin),
+                Diagnostic::error(
+                    "read/unreadable",
+                    rel.as_str(),
+                    format!("cannot read this page: {e}"),
+                )
+                .with_origin(origin),
             ),
         }
     }

@@ -58,25 +58,51 @@ fn check_reports_json_for_editors_and_fails_on_errors() {
     assert!(!output.status.success());
     let items: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
     let items = items.as_array().unwrap();
-    let summary: Vec<(String, u64, u64, String)> = items
+    let summary: Vec<(String, u64, u64, String, String)> = items
         .iter()
         .map(|d| {
             let path = d["path"].as_str().unwrap();
+            assert_eq!(d["origin"], "content", "{d}");
             (
                 path.rsplit('/').next().unwrap().to_string(),
                 d["line"].as_u64().unwrap(),
                 d["column"].as_u64().unwrap(),
                 d["severity"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
             )
         })
         .collect();
     assert_eq!(
         summary,
         vec![
-            ("01_No_User_Involved.md".into(), 5, 5, "error".into()),
-            ("01_No_User_Involved.md".into(), 7, 5, "error".into()),
-            ("01_No_User_Involved.md".into(), 9, 4, "warning".into()),
-            ("04_Bad_Front_Matter.md".into(), 3, 1, "error".into()),
+            (
+                "01_No_User_Involved.md".into(),
+                5,
+                5,
+                "error".into(),
+                "link/missing-target".into()
+            ),
+            (
+                "01_No_User_Involved.md".into(),
+                7,
+                5,
+                "error".into(),
+                "link/missing-anchor".into()
+            ),
+            (
+                "01_No_User_Involved.md".into(),
+                9,
+                4,
+                "warning".into(),
+                "code/unknown-language".into()
+            ),
+            (
+                "04_Bad_Front_Matter.md".into(),
+                3,
+                1,
+                "error".into(),
+                "toml/invalid".into()
+            ),
         ]
     );
     assert!(
@@ -109,7 +135,10 @@ fn check_writes_nothing_and_deny_warnings_fails_on_warnings() {
     .unwrap();
     let lenient = xtask(&["check", "--content", content.to_str().unwrap()]);
     assert!(lenient.status.success());
-    assert!(String::from_utf8_lossy(&lenient.stderr).contains("01_A.md:5:5: warning: ragged box"));
+    assert!(
+        String::from_utf8_lossy(&lenient.stderr)
+            .contains("01_A.md:5:5: warning[diagram/ragged-box]: ragged box")
+    );
     let strict = xtask(&[
         "check",
         "--deny-warnings",

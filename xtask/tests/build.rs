@@ -64,14 +64,16 @@ fn broken_content_reports_every_problem_and_leaves_the_previous_output_untouched
     let content = fixture("broken").display().to_string();
     for expected in [
         format!(
-            "{content}/01_No_User_Involved.md:5:5: error: link to a lesson that does not exist: `./03_The_Flw.md`"
+            "{content}/01_No_User_Involved.md:5:5: error[link/missing-target]: link to a lesson that does not exist: `./03_The_Flw.md`"
         ),
         format!(
-            "{content}/01_No_User_Involved.md:7:5: error: link to an anchor that does not exist: `./03_The_Flow.md#step-too`"
+            "{content}/01_No_User_Involved.md:7:5: error[link/missing-anchor]: link to an anchor that does not exist: `./03_The_Flow.md#step-too`"
         ),
-        format!("{content}/01_No_User_Involved.md:9:4: warning: unknown language `klingon`"),
         format!(
-            "{content}/04_Bad_Front_Matter.md:3:1: error: invalid TOML: unknown field `descripton`"
+            "{content}/01_No_User_Involved.md:9:4: warning[code/unknown-language]: unknown language `klingon`"
+        ),
+        format!(
+            "{content}/04_Bad_Front_Matter.md:3:1: error[toml/invalid]: invalid TOML: unknown field `descripton`"
         ),
     ] {
         assert!(
@@ -79,8 +81,8 @@ fn broken_content_reports_every_problem_and_leaves_the_previous_output_untouched
             "missing `{expected}` in:\n{report}"
         );
     }
-    assert_eq!(report.matches(": error: ").count(), 3, "{report}");
-    assert_eq!(report.matches(": warning: ").count(), 1, "{report}");
+    assert_eq!(report.matches(": error[").count(), 3, "{report}");
+    assert_eq!(report.matches(": warning[").count(), 1, "{report}");
     assert!(
         report.contains("= hint: did you mean `./03_The_Flow.md`?"),
         "{report}"
@@ -225,11 +227,13 @@ fn invalid_utf8_and_duplicate_urls_are_located() {
     let report = stderr(&output);
     assert!(!output.status.success());
     assert!(
-        report.contains("01_Bytes.md:3:3: error: the file is not valid UTF-8: byte 0xEF"),
+        report.contains(
+            "01_Bytes.md:3:3: error[encoding/invalid-utf8]: the file is not valid UTF-8: byte 0xEF"
+        ),
         "{report}"
     );
     assert!(
-        report.contains("02_Same.md:1:1: error: duplicate URL `02-same/`: `02-same.md` has it too"),
+        report.contains("02_Same.md:1:1: error[output/duplicate-url]: duplicate URL `02-same/`: `02-same.md` has it too"),
         "{report}"
     );
     assert!(!tmp.path().join("public").exists());
@@ -415,16 +419,16 @@ fn a_copied_page_with_a_broken_link_fails_the_build_at_its_line() {
     assert!(!out.exists(), "a failed build writes nothing");
     for expected in [
         format!(
-            "{}:12:14: error: link to an anchor that does not exist: `../01-starter/index.html#feding`",
+            "{}:12:14: error[page/missing-anchor]: link to an anchor that does not exist: `../01-starter/index.html#feding`",
             content.join("extras/checklist.html").display()
         ),
         "did you mean `#feeding`?".to_string(),
         format!(
-            "{}:14:14: error: link to `../08-secrets-never-ship-in-browsers/index.html`, which is not a file of the site",
+            "{}:14:14: error[page/missing-file]: link to `../08-secrets-never-ship-in-browsers/index.html`, which is not a file of the site",
             content.join("extras/checklist.html").display()
         ),
         format!(
-            "{}:3:13: error: link to `playground/index.html#sample=app-token`, which is not a file of the site",
+            "{}:3:13: error[page/missing-file]: link to `playground/index.html#sample=app-token`, which is not a file of the site",
             static_dir.join("about.html").display()
         ),
     ] {
@@ -542,7 +546,7 @@ fn fix_encoding_restores_mojibake_through_each_code_page_and_keeps_a_backup() {
         let report = stderr(&build);
         assert!(!build.status.success(), "{report}");
         assert!(
-            report.contains("02_Lesson.md:1:3: error: mojibake:"),
+            report.contains("02_Lesson.md:1:3: error[encoding/mojibake]: mojibake:"),
             "{page}: {report}"
         );
         assert!(

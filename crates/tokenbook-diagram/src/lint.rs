@@ -70,6 +70,15 @@ impl DiagramLint {
         }
     }
 
+    /// A stable name for the kind of problem.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            LintKind::RaggedBorder { .. } => "diagram/ragged-box",
+            LintKind::Tab => "diagram/tab",
+            LintKind::TextStyleSymbol(_) => "diagram/font-dependent-symbol",
+        }
+    }
+
     /// How to fix it.
     pub fn hint(&self) -> String {
         match &self.kind {

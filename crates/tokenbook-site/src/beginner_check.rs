@@ -42,7 +42,7 @@ pub(crate) fn transform<'a>(
                 Ok(rewritten) => out.extend(rewritten),
                 Err(problem) => {
                     diagnostics.push(
-                        Diagnostic::warning(path, format!("this Beginner Check {problem}; its answers are not hidden"))
+                        Diagnostic::warning("beginner-check/malformed", path, format!("this Beginner Check {problem}; its answers are not hidden"))
                             .at(source, heading.start, heading.len())
                             .with_hint("write a numbered list of questions, a paragraph `Answers:`, then a numbered list with one answer per question"),
                     );
@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert!(
             diags[0]
-                .contains("a.md:1:1: warning: this Beginner Check has 2 questions but 1 answers"),
+                .contains("a.md:1:1: warning[beginner-check/malformed]: this Beginner Check has 2 questions but 1 answers"),
             "{diags:?}"
         );
         assert!(html.contains("<p>Answers:</p>") && !html.contains("<details>"));

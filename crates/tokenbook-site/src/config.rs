@@ -94,6 +94,7 @@ impl SiteConfig {
         {
             let offset = source.find("base_url").unwrap_or(0);
             return Err(Diagnostic::error(
+                "config/base-url",
                 CONFIG_FILE,
                 "`base_url` must be an absolute URL or path",
             )
@@ -119,6 +120,7 @@ impl SiteConfig {
                 ("leaky_app_script", "leaky_app")
             };
             return Err(Diagnostic::error(
+                "config/leaky-app",
                 CONFIG_FILE,
                 format!("`{given}` is set but `{missing}` is not: the Leak step needs both the app's page and its script"),
             )
@@ -171,6 +173,7 @@ fn site_path(source: &str, key: &str, value: &str) -> Result<String, Diagnostic>
     let trimmed = value.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.contains("://") || trimmed.split('/').any(|s| s == "..") {
         return Err(Diagnostic::error(
+            "config/site-path",
             CONFIG_FILE,
             format!("`{key} = \"{value}\"` is not a path inside the site"),
         )
@@ -202,7 +205,8 @@ pub(crate) fn toml_error(
     } else {
         "check the TOML syntax: `key = \"text\"`, numbers bare, lists in `[...]`".to_string()
     };
-    let diagnostic = Diagnostic::error(path, format!("invalid TOML: {message}")).with_hint(hint);
+    let diagnostic =
+        Diagnostic::error("toml/invalid", path, format!("invalid TOML: {message}")).with_hint(hint);
     match error.span() {
         Some(span) => diagnostic.at(file, offset + span.start, span.len()),
         None => diagnostic.at(file, offset, 1),

@@ -158,7 +158,7 @@ impl<'a> Course<'a> {
                 }
                 continue;
             }
-            let Some(stem) = name.strip_suffix(".md") else {
+            let Some(stem) = crate::files::lesson_stem(name) else {
                 continue;
             };
             let (front_matter, body_offset) = match source.split {

@@ -34,7 +34,7 @@ pub fn check(path: &str, text: &str) -> Vec<Diagnostic> {
     scan(text)
         .into_iter()
         .map(|f| {
-            Diagnostic::error(path, format!("{} that is not one of the course's fakes", f.what))
+            Diagnostic::error("credentials/not-fake", path, format!("{} that is not one of the course's fakes", f.what))
                 .at(text, f.offset, f.len)
                 .with_hint("show only fake credentials: secrets named FAKE-…, tokens from the playground's samples, and never a private key")
         })

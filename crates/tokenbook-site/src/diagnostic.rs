@@ -51,6 +51,10 @@ pub struct Roots<'a> {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// A stable name for the kind of problem, `area/what` (e.g.
+    /// `link/missing-anchor`): for editors and CI to filter on. The README
+    /// lists them.
+    pub code: &'static str,
     /// Which directory `path` is in.
     pub origin: Origin,
     /// The file, relative to its directory (the content directory unless
@@ -71,19 +75,29 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error about a whole file.
-    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, path, message)
+    /// An error of kind `code` about a whole file.
+    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, path, message)
     }
 
-    /// A warning about a whole file.
-    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, path, message)
+    /// A warning of kind `code` about a whole file.
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, code, path, message)
     }
 
-    fn new(severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
+            code,
             origin: Origin::Content,
             path: path.into(),
             line: 0,
@@ -143,7 +157,7 @@ impl Diagnostic {
     /// (a generated page's is said to be one):
     ///
     /// ```text
-    /// content/02_x.md:14:5: error: link to a lesson that does not exist: `./04_Nope.md`
+    /// content/02_x.md:14:5: error[link/missing-lesson]: link to a lesson that does not exist: `./04_Nope.md`
     ///    |
     /// 14 | See [the next step](./04_Nope.md).
     ///    |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
@@ -166,12 +180,12 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         if self.line == 0 {
-            let _ = write!(out, "{path}: {kind}: {}", self.message);
+            let _ = write!(out, "{path}: {kind}[{}]: {}", self.code, self.message);
         } else {
             let _ = write!(
                 out,
-                "{path}:{}:{}: {kind}: {}",
-                self.line, self.column, self.message
+                "{path}:{}:{}: {kind}[{}]: {}",
+                self.line, self.column, self.code, self.message
             );
         }
         let gutter = self.line.to_string().len();
@@ -218,7 +232,7 @@ mod tests {
     fn locates_by_byte_offset_in_characters() {
         let src = "first\nsé [x](y.md) end\n";
         let offset = src.find('[').unwrap();
-        let d = Diagnostic::error("a.md", "broken").at(src, offset, 9);
+        let d = Diagnostic::error("test/x", "a.md", "broken").at(src, offset, 9);
         assert_eq!((d.line, d.column, d.span), (2, 4, 9));
         assert_eq!(d.source_line.as_deref(), Some("sé [x](y.md) end"));
     }
@@ -226,7 +240,7 @@ mod tests {
     #[test]
     fn renders_path_line_column_source_and_hint() {
         let src = "see [next](./04_Nope.md).";
-        let d = Diagnostic::error("02_x.md", "no such lesson")
+        let d = Diagnostic::error("link/missing-lesson", "02_x.md", "no such lesson")
             .at(src, 4, 20)
             .with_hint("did you mean `./03_The_Flow.md`?");
         assert_eq!(
@@ -234,14 +248,14 @@ mod tests {
                 content: "content",
                 ..Roots::default()
             }),
-            "content/02_x.md:1:5: error: no such lesson\n  |\n1 | see [next](./04_Nope.md).\n  |     ^^^^^^^^^^^^^^^^^^^^\n  = hint: did you mean `./03_The_Flow.md`?"
+            "content/02_x.md:1:5: error[link/missing-lesson]: no such lesson\n  |\n1 | see [next](./04_Nope.md).\n  |     ^^^^^^^^^^^^^^^^^^^^\n  = hint: did you mean `./03_The_Flow.md`?"
         );
     }
 
     #[test]
     fn whole_file_problems_have_no_position() {
-        let d = Diagnostic::warning("a.md", "empty");
-        assert_eq!(d.render(&Roots::default()), "a.md: warning: empty");
+        let d = Diagnostic::warning("test/x", "a.md", "empty");
+        assert_eq!(d.render(&Roots::default()), "a.md: warning[test/x]: empty");
     }
 
     #[test]
@@ -251,14 +265,14 @@ mod tests {
             static_dir: "theme",
             out: "public",
         };
-        let d = Diagnostic::error("app/index.html", "x");
-        assert_eq!(d.render(&roots), "course/app/index.html: error: x");
+        let d = Diagnostic::error("test/x", "app/index.html", "x");
+        assert_eq!(d.render(&roots), "course/app/index.html: error[test/x]: x");
         let d = d.with_origin(Origin::Static);
-        assert_eq!(d.render(&roots), "theme/app/index.html: error: x");
+        assert_eq!(d.render(&roots), "theme/app/index.html: error[test/x]: x");
         let d = d.with_origin(Origin::Generated);
         assert!(
             d.render(&roots)
-                .starts_with("public/app/index.html: error: x\n")
+                .starts_with("public/app/index.html: error[test/x]: x\n")
         );
         assert!(d.render(&roots).contains("tokenbook generated this page"));
     }
@@ -266,9 +280,9 @@ mod tests {
     #[test]
     fn offsets_past_the_end_or_inside_a_character_do_not_panic() {
         let src = "é";
-        let d = Diagnostic::error("a.md", "x").at(src, 1, 5);
+        let d = Diagnostic::error("test/x", "a.md", "x").at(src, 1, 5);
         assert_eq!((d.line, d.column), (1, 1));
-        let d = Diagnostic::error("a.md", "x").at(src, 99, 5);
+        let d = Diagnostic::error("test/x", "a.md", "x").at(src, 99, 5);
         assert_eq!((d.line, d.column), (1, 2));
     }
 }

@@ -37,6 +37,7 @@ pub(crate) fn check(path: &str, text: &str) -> Vec<Diagnostic> {
         };
         found.push(
             Diagnostic::error(
+                "encoding/mojibake",
                 path,
                 format!("mojibake: `{}` is {meaning} misread as {}", finding.found, repair.code_page.name()),
             )
@@ -50,6 +51,7 @@ pub(crate) fn check(path: &str, text: &str) -> Vec<Diagnostic> {
     if lines_seen.len() > LINES_SHOWN {
         found.push(
             Diagnostic::error(
+                "encoding/mojibake",
                 path,
                 format!("mojibake on {} more lines", lines_seen.len() - LINES_SHOWN),
             )

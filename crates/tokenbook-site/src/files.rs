@@ -52,3 +52,28 @@ pub struct OutputFile {
     /// Its contents.
     pub contents: Vec<u8>,
 }
+
+/// The name of a lesson file without its `.md` extension (in any case:
+/// `Glossary.MD` is a lesson too); `None` for other files.
+pub fn lesson_stem(name: &str) -> Option<&str> {
+    let split = name.len().checked_sub(3)?;
+    let (stem, extension) = (name.get(..split)?, name.get(split..)?);
+    (extension.eq_ignore_ascii_case(".md") && !stem.is_empty()).then_some(stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lessons_are_md_files_in_any_case() {
+        assert_eq!(lesson_stem("03_The_Flow.md"), Some("03_The_Flow"));
+        assert_eq!(lesson_stem("Lesson.MD"), Some("Lesson"));
+        assert_eq!(lesson_stem("a.Md"), Some("a"));
+        assert_eq!(lesson_stem("notes.markdown"), None);
+        assert_eq!(lesson_stem(".md"), None);
+        assert_eq!(lesson_stem("md"), None);
+        assert_eq!(lesson_stem("é.md"), Some("é"));
+        assert_eq!(lesson_stem("xé"), None);
+    }
+}

@@ -62,11 +62,13 @@ pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagno
         }
         offset += line.len();
     }
-    Err(
-        Diagnostic::error(path, "front matter opened with `+++` is never closed")
-            .at(source, 0, 3)
-            .with_hint("add a line holding only `+++` after the front matter"),
+    Err(Diagnostic::error(
+        "front-matter/unclosed",
+        path,
+        "front matter opened with `+++` is never closed",
     )
+    .at(source, 0, 3)
+    .with_hint("add a line holding only `+++` after the front matter"))
 }
 
 fn strip_fence_line(source: &str) -> Option<&str> {
@@ -90,16 +92,18 @@ fn check(
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
     {
-        return Err(Diagnostic::error(path, format!("invalid slug `{slug}`"))
-            .at(source, at_key("slug"), 4)
-            .with_hint(
-                "a slug is one URL segment of letters, digits, `-` and `_`, e.g. `the-flow`",
-            ));
+        return Err(
+            Diagnostic::error("front-matter/slug", path, format!("invalid slug `{slug}`"))
+                .at(source, at_key("slug"), 4)
+                .with_hint(
+                    "a slug is one URL segment of letters, digits, `-` and `_`, e.g. `the-flow`",
+                ),
+        );
     }
     if let Some(title) = &fm.title
         && title.trim().is_empty()
     {
-        return Err(Diagnostic::error(path, "empty title")
+        return Err(Diagnostic::error("front-matter/title", path, "empty title")
             .at(source, at_key("title"), 5)
             .with_hint("remove the `title` line to use the first `#` heading, or give a title"));
     }
@@ -112,13 +116,17 @@ fn check(
                 .split('/')
                 .any(|s| s.is_empty() || s == "." || s == "..");
         if bad {
-            return Err(Diagnostic::error(path, format!("invalid alias `{alias}`"))
-                .at(
-                    source,
-                    toml_start + toml.find(alias.as_str()).unwrap_or(0),
-                    alias.len(),
-                )
-                .with_hint("an alias is an old path inside the site, e.g. `old/the-flow/`"));
+            return Err(Diagnostic::error(
+                "front-matter/alias",
+                path,
+                format!("invalid alias `{alias}`"),
+            )
+            .at(
+                source,
+                toml_start + toml.find(alias.as_str()).unwrap_or(0),
+                alias.len(),
+            )
+            .with_hint("an alias is an old path inside the site, e.g. `old/the-flow/`"));
         }
     }
     Ok(())

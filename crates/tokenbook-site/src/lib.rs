@@ -43,7 +43,7 @@ pub use build::{Build, Reuse, SearchJob, WASM_FILES, build, build_cached, build_
 pub use cache::Cache;
 pub use config::{PlaygroundConfig, SiteConfig};
 pub use diagnostic::{Diagnostic, Origin, Roots, Severity};
-pub use files::{CopiedPage, OutputFile, SiteInput, SourceFile};
+pub use files::{CopiedPage, OutputFile, SiteInput, SourceFile, lesson_stem};
 pub use hash::hash_bytes;
 pub use print::PRINT_URL;
 pub use search::DIR as SEARCH_DIR;

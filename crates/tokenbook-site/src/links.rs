@@ -45,8 +45,9 @@ pub(crate) fn resolve_all(
                 targets.insert(link.offset, target);
             }
             Ok(None) => {}
-            Err((message, hint)) => {
-                let mut d = Diagnostic::error(path, message).at(source, link.offset, link.len);
+            Err((code, message, hint)) => {
+                let mut d =
+                    Diagnostic::error(code, path, message).at(source, link.offset, link.len);
                 if let Some(hint) = hint {
                     d = d.with_hint(hint);
                 }
@@ -57,7 +58,8 @@ pub(crate) fn resolve_all(
     targets
 }
 
-type Problem = (String, Option<String>);
+/// A link's problem: its code, message and hint.
+type Problem = (&'static str, String, Option<String>);
 
 fn resolve(
     index: &LinkIndex<'_>,
@@ -68,6 +70,7 @@ fn resolve(
     let dest = link.dest.trim();
     if dest.is_empty() {
         return Err((
+            "link/empty",
             "empty link".to_string(),
             Some("write the target between the parentheses: `[text](./03_The_Flow.md)`".into()),
         ));
@@ -99,6 +102,7 @@ fn resolve(
                 .contains(&format!("{}index.html", ensure_slash(site_path)));
         if !known {
             return Err((
+                "link/missing-file",
                 format!("link to `{dest}`, which is not a page or file of the site"),
                 None,
             ));
@@ -120,6 +124,7 @@ fn resolve(
     let dir = path.rfind('/').map_or("", |i| &path[..=i]);
     let Some(resolved) = join(dir, &decoded) else {
         return Err((
+            "link/outside",
             format!("link to `{dest}` leaves the content directory"),
             Some("link only to lessons and files inside the content directory".into()),
         ));
@@ -145,7 +150,7 @@ fn resolve(
             title: None,
         }));
     }
-    let what = if resolved.ends_with(".md") {
+    let what = if crate::files::lesson_stem(&resolved).is_some() {
         "a lesson"
     } else {
         "a file"
@@ -160,6 +165,7 @@ fn resolve(
     )
     .map(|best| format!("did you mean `{}`?", relative_path(dir, best)));
     Err((
+        "link/missing-target",
         format!("link to {what} that does not exist: `{dest}`"),
         hint,
     ))
@@ -197,6 +203,7 @@ fn check_anchor(
         })
         .or_else(|| Some("that lesson has no headings to link to".to_string()));
     Err((
+        "link/missing-anchor",
         format!("link to an anchor that does not exist: `{dest}`"),
         hint,
     ))
@@ -330,7 +337,7 @@ mod tests {
         };
         resolve(&index(), from, path, &link)
             .map(|t| t.map(|t| t.href))
-            .map_err(|(m, h)| format!("{m} / {}", h.unwrap_or_default()))
+            .map_err(|(_, m, h)| format!("{m} / {}", h.unwrap_or_default()))
     }
 
     #[test]

@@ -538,7 +538,7 @@ impl CodeBlock<'_> {
                     .find(lang.as_str())
                     .map_or(self.offset, |i| self.offset + i);
                 diagnostics.push(
-                    Diagnostic::warning(path, format!("unknown language `{lang}` in a code block; it is shown without highlighting"))
+                    Diagnostic::warning("code/unknown-language", path, format!("unknown language `{lang}` in a code block; it is shown without highlighting"))
                         .at(source, fence, lang.len())
                         .with_hint(format!("the course's languages are {COURSE_LANGUAGES}; write `text` for plain text")),
                 );
@@ -585,7 +585,7 @@ impl CodeBlock<'_> {
             Ok(html) => html,
             Err((message, hint)) => {
                 diagnostics.push(
-                    Diagnostic::error(path, message)
+                    Diagnostic::error("playground/fence", path, message)
                         .at(source, self.offset, 3)
                         .with_hint(hint),
                 );
@@ -604,7 +604,7 @@ impl CodeBlock<'_> {
         for lint in tokenbook_diagram::lint(self.code) {
             let offset = self.content_offset + lint.offset;
             diagnostics.push(
-                Diagnostic::warning(path, lint.message())
+                Diagnostic::warning(lint.code(), path, lint.message())
                     .at(source, offset, lint.len)
                     .with_hint(lint.hint()),
             );

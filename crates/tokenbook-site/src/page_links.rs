@@ -228,9 +228,10 @@ pub(crate) fn check(
                 .map(decode_entities)
                 .unwrap_or_default();
             let problem = match &link.target {
-                Err(why) => Some((why.clone(), None)),
+                Err(why) => Some(("page/outside", why.clone(), None)),
                 Ok(target) => match file_of(target, outputs) {
                     None => Some((
+                        "page/missing-file",
                         format!("link to `{written}`, which is not a file of the site"),
                         near(target, outputs.iter().copied())
                             .map(|best| format!("did you mean `{best}`? (paths are relative to this page, {})", page.path)),
@@ -240,6 +241,7 @@ pub(crate) fn check(
                         let ids = &scanned[*target_page].ids;
                         (!ids.contains(fragment)).then(|| {
                             (
+                                "page/missing-anchor",
                                 format!("link to an anchor that does not exist: `{written}`"),
                                 near(fragment, ids.iter().map(String::as_str))
                                     .map(|best| format!("did you mean `#{best}`? `{file}` has no id `{fragment}`"))
@@ -249,8 +251,8 @@ pub(crate) fn check(
                     }),
                 },
             };
-            if let Some((message, hint)) = problem {
-                let mut d = Diagnostic::error(page.source_path, message)
+            if let Some((code, message, hint)) = problem {
+                let mut d = Diagnostic::error(code, page.source_path, message)
                     .with_origin(page.origin)
                     .at(page.html, link.offset, link.len);
                 if let Some(hint) = hint {

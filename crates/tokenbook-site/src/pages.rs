@@ -508,8 +508,12 @@ pub(crate) fn template_failure(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
     diagnostics.push(
-        Diagnostic::error(path, format!("a template failed to render: {error}"))
-            .with_hint("this is a bug in tokenbook's templates, not in the content"),
+        Diagnostic::error(
+            "template/failed",
+            path,
+            format!("a template failed to render: {error}"),
+        )
+        .with_hint("this is a bug in tokenbook's templates, not in the content"),
     );
     String::new()
 }

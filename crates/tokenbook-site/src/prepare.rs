@@ -61,7 +61,7 @@ impl Prepared {
                 Ok(parsed) => config = Some(parsed),
                 Err(d) => diagnostics.push(d),
             }
-        } else if file.path.ends_with(".md") {
+        } else if crate::files::lesson_stem(&file.path).is_some() {
             diagnostics.extend(encoding::check(&file.path, &text));
             diagnostics.extend(credentials::check(&file.path, &text));
             let (front_matter, body_offset) =
@@ -117,7 +117,7 @@ fn decode(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> String {
                 .map(|b| format!("0x{b:02X}"))
                 .collect();
             diagnostics.push(
-                Diagnostic::error(&file.path, format!("the file is not valid UTF-8: byte {} cannot start or continue a character", shown.join(" ")))
+                Diagnostic::error("encoding/invalid-utf8", &file.path, format!("the file is not valid UTF-8: byte {} cannot start or continue a character", shown.join(" ")))
                     .at(&lossy, e.valid_up_to(), 1)
                     .with_hint("save the file as UTF-8 in your editor; text pasted from a Windows program is often Windows-1252"),
             );

@@ -219,12 +219,12 @@ fn broken_content_gets_one_diagnostic_per_problem() {
     assert_eq!(
         diagnostics(&build),
         vec![
-            "01_Start.md:3:5: error: link to a lesson that does not exist: `./02_Nxt.md`",
-            "01_Start.md:3:29: error: link to an anchor that does not exist: `03_The_Flow.md#nope`",
-            "01_Start.md:5:4: warning: unknown language `klingon` in a code block; it is shown without highlighting",
-            "02_Next.md:2:1: error: invalid TOML: unknown field `titel`, expected one of `title`, `order`, `slug`, `description`, `aliases`",
-            "04_Bytes.md:3:4: error: the file is not valid UTF-8: byte 0xE9 cannot start or continue a character",
-            "06_B.md:2:9: error: duplicate URL `same/`: `05_A.md` has it too",
+            "01_Start.md:3:5: error[link/missing-target]: link to a lesson that does not exist: `./02_Nxt.md`",
+            "01_Start.md:3:29: error[link/missing-anchor]: link to an anchor that does not exist: `03_The_Flow.md#nope`",
+            "01_Start.md:5:4: warning[code/unknown-language]: unknown language `klingon` in a code block; it is shown without highlighting",
+            "02_Next.md:2:1: error[toml/invalid]: invalid TOML: unknown field `titel`, expected one of `title`, `order`, `slug`, `description`, `aliases`",
+            "04_Bytes.md:3:4: error[encoding/invalid-utf8]: the file is not valid UTF-8: byte 0xE9 cannot start or continue a character",
+            "06_B.md:2:9: error[output/duplicate-url]: duplicate URL `same/`: `05_A.md` has it too",
         ]
     );
     let hints: Vec<_> = build
@@ -487,7 +487,7 @@ fn the_link_preview_picture_must_be_a_file_of_the_site() {
     assert_eq!(
         diagnostics(&build(&missing)),
         [
-            "site.toml:3:10: error: `image` names `img/card.png`, which is neither in the static directory nor in the content directory"
+            "site.toml:3:10: error[config/missing-file]: `image` names `img/card.png`, which is neither in the static directory nor in the content directory"
         ]
     );
     let mut outside = fixture();
@@ -517,10 +517,28 @@ fn the_folders_tokenbook_fills_itself_are_refused_to_content() {
     assert_eq!(
         diagnostics(&build(&input)),
         [
-            "01_Start.md:2:9: error: the URL `search/` is inside `search/`, where tokenbook writes its own files",
-            "search/picture.png: error: `search/` is where tokenbook writes its own files; this file would be mixed into them",
-            "wasm/: error: the URL `wasm/` is inside `wasm/`, where tokenbook writes its own files",
-            "wasm/02_In.md: error: the URL `wasm/02-in/` is inside `wasm/`, where tokenbook writes its own files",
+            "01_Start.md:2:9: error[output/reserved]: the URL `search/` is inside `search/`, where tokenbook writes its own files",
+            "search/picture.png: error[output/reserved]: `search/` is where tokenbook writes its own files; this file would be mixed into them",
+            "wasm/: error[output/reserved]: the URL `wasm/` is inside `wasm/`, where tokenbook writes its own files",
+            "wasm/02_In.md: error[output/reserved]: the URL `wasm/02-in/` is inside `wasm/`, where tokenbook writes its own files",
         ]
     );
+}
+
+#[test]
+fn an_upper_case_md_extension_is_a_lesson_too() {
+    let input = site(&[
+        ("site.toml", b"title = \"T\"\n"),
+        (
+            "01_Start.MD",
+            b"# Start\n\nOn to [the glossary](./Glossary.Md).\n",
+        ),
+        ("Glossary.Md", b"# Glossary\n"),
+    ]);
+    let built = build(&input);
+    assert!(!built.has_errors(), "{:?}", diagnostics(&built));
+    assert_eq!(built.lessons, 2);
+    let paths: Vec<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(paths.contains(&"01-start/index.html"), "{paths:?}");
+    assert!(paths.contains(&"glossary/index.html"), "{paths:?}");
 }

@@ -165,7 +165,9 @@ fn serve_rebuilds_on_edits_shows_errors_and_recovers() {
     let (event, data) = events.next();
     assert_eq!(event, "problem");
     assert!(
-        data.contains("01_First.md:5:1: error: link to a lesson that does not exist"),
+        data.contains(
+            "01_First.md:5:1: error[link/missing-target]: link to a lesson that does not exist"
+        ),
         "{data}"
     );
     assert!(
