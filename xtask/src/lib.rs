@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod check;
+pub mod fail;
 pub mod fix_encoding;
 pub mod new;
 pub mod output;

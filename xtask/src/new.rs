@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::fail::AtPath as _;
 use crate::repo_root;
 
 /// Arguments of `cargo xtask new`.
@@ -45,7 +46,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         ));
     }
     let numbers: Vec<(u64, usize)> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .at_path(&dir)?
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
@@ -62,8 +63,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     if file.exists() {
         return Err(format!("{} exists already", file.display()));
     }
-    std::fs::write(&file, template(&number, title))
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+    std::fs::write(&file, template(&number, title)).at_path(&file)?;
     let rel = file.strip_prefix(&args.content).unwrap_or(&file);
     let url_dirs: Vec<String> = rel
         .parent()

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::fail::AtPath as _;
 use rayon::prelude::*;
 use tokenbook_site::OutputFile;
 
@@ -68,10 +69,7 @@ impl Plan {
                     target.display()
                 ));
             }
-            let empty = fs::read_dir(&target)
-                .map_err(|e| format!("{}: {e}", target.display()))?
-                .next()
-                .is_none();
+            let empty = fs::read_dir(&target).at_path(&target)?.next().is_none();
             if !empty && !target.join(MARKER).exists() {
                 return Err(format!(
                     "refusing to replace {}: it is not empty and was not made by tokenbook; remove it or pick another --out",
@@ -103,8 +101,7 @@ impl Plan {
     pub fn write(&self, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<(), String> {
         // The lock is on the parent directory itself (it outlives every
         // rename below, and leaves no file behind).
-        let lock =
-            fs::File::open(&self.parent).map_err(|e| format!("{}: {e}", self.parent.display()))?;
+        let lock = fs::File::open(&self.parent).at_path(&self.parent)?;
         lock.lock()
             .map_err(|e| format!("cannot lock {}: {e}", self.parent.display()))?;
         self.clean_leftovers();
@@ -244,7 +241,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// `path` made absolute and normalised without requiring it to exist.
 fn absolute(path: &Path) -> Result<PathBuf, String> {
-    let joined = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let joined = std::path::absolute(path).at_path(path)?;
     // Resolve symlinks in the part that exists, keep the rest as written.
     let mut existing = joined.clone();
     let mut rest = Vec::new();
@@ -268,11 +265,11 @@ fn absolute(path: &Path) -> Result<PathBuf, String> {
 /// rename, so `serve` never serves a page half-written.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).at_path(parent)?;
     }
     let temporary = path.with_extension("tokenbook-tmp");
-    std::fs::write(&temporary, bytes).map_err(|e| format!("{}: {e}", temporary.display()))?;
-    std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(&temporary, bytes).at_path(&temporary)?;
+    std::fs::rename(&temporary, path).at_path(path)
 }
 
 /// Removes the file at site path `rel` and the folders it leaves empty.

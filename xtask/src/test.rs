@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use crate::fail::AtPath as _;
 use crate::prerequisites;
 use crate::repo_root;
 
@@ -50,7 +51,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     };
     let site = root.join("target/browser-test-site");
     let out = site.join("public");
-    std::fs::create_dir_all(&site).map_err(|e| format!("{}: {e}", site.display()))?;
+    std::fs::create_dir_all(&site).at_path(&site)?;
     step(
         crate::quiet_cargo(&root)
             .args(["run", "--package", "xtask", "--", "build", "--out"])

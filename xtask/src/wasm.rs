@@ -11,6 +11,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::fail::AtPath as _;
 use walkdir::WalkDir;
 
 /// The files the site needs: where they are, and their site paths.
@@ -75,8 +76,8 @@ pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     }
     optimise(root, &staging.join("tokenbook_wasm_bg.wasm"))?;
     let _ = std::fs::remove_dir_all(&pkg);
-    std::fs::rename(&staging, &pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
-    std::fs::write(&stamp_file, stamp).map_err(|e| format!("{}: {e}", stamp_file.display()))?;
+    std::fs::rename(&staging, &pkg).at_path(&pkg)?;
+    std::fs::write(&stamp_file, stamp).at_path(&stamp_file)?;
     Ok(files)
 }
 

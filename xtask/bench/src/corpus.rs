@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::*;
+use xtask::fail::AtPath as _;
 
 // ---------------------------------------------------------------------------
 // The synthetic corpus
@@ -524,14 +525,14 @@ pub(super) fn write_zola(dir: &Path, lessons: &[Lesson]) -> Result<(), String> {
 /// Empties `dir` (only ever one of the benchmark's own folders).
 pub(super) fn fresh_dir(dir: &Path) -> Result<(), String> {
     if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::remove_dir_all(dir).at_path(dir)?;
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
+    std::fs::create_dir_all(dir).at_path(dir)
 }
 
 pub(super) fn write(path: &Path, text: &str) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).at_path(parent)?;
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, text).at_path(path)
 }

@@ -30,6 +30,7 @@ use corpus::*;
 use measure::*;
 use reload::*;
 use report::*;
+use xtask::fail::AtPath as _;
 
 /// The floor for our pipeline at N = 1000: about 1.0 s on one
 /// thread, 0.6 s on two; the goal is to stay within 1.3 times of it.
@@ -224,8 +225,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         .or_else(|| std::env::var_os("CARGO"))
         .unwrap_or_else(|| "cargo".into());
     eprintln!("cargo: {}", Path::new(&cargo).display());
-    std::fs::create_dir_all(args.dir.join("logs"))
-        .map_err(|e| format!("{}: {e}", args.dir.display()))?;
+    std::fs::create_dir_all(args.dir.join("logs")).at_path(&args.dir)?;
 
     let header = Header::now(&root);
     eprintln!("{}", header.text());

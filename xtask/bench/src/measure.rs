@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use walkdir::WalkDir;
 
 use super::*;
+use xtask::fail::AtPath as _;
 
 /// Measures `cargo xtask build`, again if cargo had to rebuild xtask first
 /// (someone changed the code meanwhile): a compile is not a build.
@@ -37,7 +38,7 @@ pub(super) fn modified(path: &Path) -> Option<SystemTime> {
 /// Runs `command` to completion, its output into `log`, and measures it
 /// with `wait4`. A failure is an error carrying the log's end.
 pub(super) fn measure(command: &mut Command, log: &Path) -> Result<Sample, String> {
-    let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let file = std::fs::File::create(log).at_path(log)?;
     let busy_before = busy_cpu_seconds();
     let started = Instant::now();
     let child = command

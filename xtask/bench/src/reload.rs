@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 use xtask::repo_root;
 
 use super::*;
+use xtask::fail::AtPath as _;
 
 /// Starts the server (`xtask-serve`, built first) on a copy of the corpus
 /// of `n` lessons, listens to its event stream and times edits of one
@@ -38,8 +39,7 @@ pub(super) fn reload_latency(args: &Args, xtask: &Path, n: usize) -> Result<Relo
     let lessons = corpus(n);
     write_tokenbook(&content, &lessons)?;
     let edited = content.join(&lessons[n / 2].file);
-    let original =
-        std::fs::read_to_string(&edited).map_err(|e| format!("{}: {e}", edited.display()))?;
+    let original = std::fs::read_to_string(&edited).at_path(&edited)?;
     if !original.contains(EDIT_MARKER) {
         return Err(format!(
             "{} lacks the words the test edits",
@@ -47,7 +47,7 @@ pub(super) fn reload_latency(args: &Args, xtask: &Path, n: usize) -> Result<Relo
         ));
     }
     let log = args.dir.join("logs").join(format!("serve-{n}.log"));
-    let log_file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let log_file = std::fs::File::create(&log).at_path(&log)?;
     eprintln!(
         "\nserve: N = {n}, {} edits of {}",
         args.reload_edits,
@@ -136,7 +136,7 @@ pub(super) fn drive_server(
             1,
         );
         let started = Instant::now();
-        std::fs::write(edited, text).map_err(|e| format!("{}: {e}", edited.display()))?;
+        std::fs::write(edited, text).at_path(edited)?;
         match events.next_event(Duration::from_secs(30))? {
             Some(kind) if kind == "reload" => latencies.push(started.elapsed()),
             Some(kind) => {

@@ -13,6 +13,7 @@ use tokenbook_site::{Cache, Reuse, SearchJob, Severity, SiteInput};
 use xtask::{output, read, repo_root};
 
 use crate::state::{Notice, SearchState, Shared};
+use xtask::fail::AtPath as _;
 
 /// How many diagnostics a rebuild prints in the terminal.
 pub(crate) const SHOWN: usize = 20;
@@ -280,8 +281,7 @@ impl Builder {
                             .is_some_and(|r| r.starts_with('/'))
                 });
                 if dirty || !self.copied.contains(rel) {
-                    let bytes =
-                        std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
+                    let bytes = std::fs::read(from).at_path(from)?;
                     output::replace_file(&self.out.join(rel), &bytes)?;
                 }
             }
