@@ -25,6 +25,8 @@ mod encoding;
 mod events;
 mod files;
 mod front_matter;
+#[cfg(test)]
+mod golden;
 mod hash;
 mod highlight;
 mod html;

@@ -378,4 +378,17 @@ mod tests {
         let error = kit.render("app-token", "leak", "02-x/", 1, 3).unwrap_err();
         assert!(error.contains("`leaky_app`"), "{error}");
     }
+
+    /// What `playground.js` and the browser tests repeat, as vectors.
+    #[test]
+    fn golden_vectors_of_steps_checks_and_samples() {
+        let kit = Kit::new(1_780_000_000, None).expect("samples mint");
+        let vectors = serde_json::json!({
+            "note": "Written by crates/tokenbook-site (playground::tests, TOKENBOOK_UPDATE_GOLDEN=1); read by the JavaScript unit tests. Do not edit by hand.",
+            "steps": STEPS,
+            "checks": tokenbook_token::CHECK_NAMES,
+            "samples": kit.sample_ids(),
+        });
+        crate::golden::check("playground.json", &vectors);
+    }
 }

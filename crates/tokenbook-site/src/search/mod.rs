@@ -512,4 +512,59 @@ mod tests {
         assert_eq!(json(&index["manifest"])["docs"], 0);
         assert_eq!(json(&index["lengths"]), "");
     }
+
+    /// The rules `search-engine.js` repeats, as vectors for its tests.
+    #[test]
+    fn golden_vectors_of_folding_terms_heading_ids_and_codes() {
+        let texts = [
+            "Café ÉLAN naïve",
+            "Straße and STRASSE",
+            "ΣΊΣΥΦΟΣ ὀδυσσεύς",
+            "ﬁle ﬂow Ⅻ ①",
+            "Ｆｕｌｌ ｗｉｄｔｈ ＡＢＣ",
+            "İstanbul ÅNGSTRÖM Øre",
+            "認証サーバーがアクセストークンを発行します",
+            "日本 a 語",
+            "x\u{301}y \u{1F600} emoji, ⚠\u{fe0f} warning",
+            "the client_id and client-secret: e2e t-shirt",
+            "A an the of to and-or it's",
+            "tooooooooooooooooooooooooooooooooooooolong word",
+            "한국어 텍스트",
+            "",
+        ];
+        let headings = [
+            "Where It Fits",
+            "🧭 Where It Fits",
+            "What's Missing?",
+            "snake_case and-dash  x",
+            "03 · The Flow",
+            "  Leading and trailing  ",
+            "Step 1: get a token (RFC 6749 §4.4)",
+            "---",
+            "",
+        ];
+        let numbers = [0u32, 1, 31, 32, 33, 1023, 1024, 65_535, 123_456, u32::MAX];
+        let postings: [&[(u32, u32)]; 5] = [
+            &[(0, 1)],
+            &[(3, 2), (4, 1), (10, 63)],
+            &[(0, 5), (1, 5), (2, 5), (3, 5)],
+            &[(7, 63), (200_000, 2)],
+            &[(100, 1), (5_000, 1), (5_001, 40), (1_000_000, 3)],
+        ];
+        let vectors = serde_json::json!({
+            "note": "Written by crates/tokenbook-site (search::tests, TOKENBOOK_UPDATE_GOLDEN=1); read by the JavaScript unit tests. Do not edit by hand.",
+            "max_term": MAX_TERM_CHARS,
+            "stop_words": STOP_WORDS,
+            "fold": texts.iter().map(|t| serde_json::json!({"input": t, "folded": fold(t)})).collect::<Vec<_>>(),
+            "terms": texts.iter().map(|t| serde_json::json!({"input": t, "terms": tokens(t)})).collect::<Vec<_>>(),
+            "heading_ids": headings.iter().map(|h| serde_json::json!({"heading": h, "id": heading_id(h)})).collect::<Vec<_>>(),
+            "numbers": numbers.iter().map(|&n| {
+                let mut encoded = String::new();
+                super::rice::push_number(&mut encoded, n);
+                serde_json::json!({"n": n, "encoded": encoded})
+            }).collect::<Vec<_>>(),
+            "postings": postings.iter().map(|p| serde_json::json!({"postings": p, "encoded": encode_postings(p)})).collect::<Vec<_>>(),
+        });
+        crate::golden::check("search.json", &vectors);
+    }
 }
