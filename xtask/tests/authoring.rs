@@ -1,22 +1,12 @@
 //! `cargo xtask check`, `cargo xtask new` and the hand-over of
 //! `cargo xtask serve` to its own binary, end to end on fixture folders.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
+use support::{copy_dir, fixture, xtask};
 
 /// [`xtask`], killed and failed after `limit`: a `serve` that lost its
 /// arguments would start serving instead of answering.
@@ -36,13 +26,6 @@ fn xtask_within(args: &[&str], limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(50));
     }
     child.wait_with_output().expect("output")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
 }
 
 #[test]

@@ -3,17 +3,13 @@
 //! the output, and every file git tracks, with the site builder's own
 //! credential scanner (private key blocks, JWTs, client secret values).
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
 
 use tokenbook_site::credentials::{is_known_fake_jwt, jwts, scan};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use support::repo;
 
 #[test]
 fn the_built_course_and_the_repository_hold_only_fake_credentials() {

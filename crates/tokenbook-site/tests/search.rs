@@ -2,35 +2,17 @@
 //! at a heading id its page really has and names that heading, every
 //! lesson is in it, and its files are scripts holding JSON.
 
+mod support;
+
 use std::collections::HashMap;
 
 use serde_json::Value;
-use tokenbook_site::{SiteInput, SourceFile, build};
-
-/// The generator's own files (`static/`), which every page links to.
-const STATIC_FILES: [&str; 7] = [
-    "css/site.css",
-    "css/playground.css",
-    "js/theme.js",
-    "js/site.js",
-    "js/search.js",
-    "js/search-engine.js",
-    "js/playground.js",
-];
+use support::site_of;
+use tokenbook_site::{SiteInput, build};
 
 fn site(files: &[(&str, &str)]) -> SiteInput {
-    SiteInput {
-        sources: files
-            .iter()
-            .map(|(p, t)| SourceFile {
-                path: p.to_string(),
-                bytes: t.as_bytes().to_vec(),
-            })
-            .collect(),
-        static_files: STATIC_FILES.iter().map(|f| f.to_string()).collect(),
-        now: 1_780_000_000,
-        ..SiteInput::default()
-    }
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    site_of(&files, &[])
 }
 
 /// The search files of a build, by name (`manifest`, `lengths`, `t0`,

@@ -1,34 +1,14 @@
 //! Whole sites built from in-memory fixtures: the `<main>` of rendered
 //! pages as snapshots, and the diagnostics of deliberately broken content.
 
-use proptest::prelude::*;
-use tokenbook_site::{Build, Severity, SiteInput, SourceFile, build};
+mod support;
 
-/// The generator's own files (`static/`), which every page links to.
-const STATIC_FILES: [&str; 7] = [
-    "css/site.css",
-    "css/playground.css",
-    "js/theme.js",
-    "js/site.js",
-    "js/search.js",
-    "js/search-engine.js",
-    "js/playground.js",
-];
+use proptest::prelude::*;
+use support::site_of;
+use tokenbook_site::{Build, Severity, SiteInput, build};
 
 fn site(files: &[(&str, &[u8])]) -> SiteInput {
-    SiteInput {
-        sources: files
-            .iter()
-            .map(|(p, b)| SourceFile {
-                path: p.to_string(),
-                bytes: b.to_vec(),
-            })
-            .collect(),
-        assets: vec!["img/flow.png".into()],
-        static_files: STATIC_FILES.iter().map(|f| f.to_string()).collect(),
-        now: 1_780_000_000,
-        ..SiteInput::default()
-    }
+    site_of(files, &["img/flow.png"])
 }
 
 fn page<'a>(build: &'a Build, path: &str) -> &'a str {

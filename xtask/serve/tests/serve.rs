@@ -1,11 +1,16 @@
 //! `cargo xtask serve` end to end: a real server on a free port, real file
 //! edits, and the live-reload event stream read over a socket.
 
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
+
+use support::copy_dir;
 
 struct Server {
     child: Child,
@@ -249,18 +254,6 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
             (rel, bytes)
         })
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]
