@@ -15,7 +15,8 @@ use crate::search;
 #[derive(Debug, Clone, Default)]
 pub struct Build {
     /// Generated pages, sitemap, redirects and search index: from
-    /// [`build`] and [`build_cached`] all of them; from [`build_with`] only
+    /// [`crate::build`] and [`crate::build_cached`] all of them; from
+    /// [`crate::build_with`] only
     /// those not already written (see [`Reuse::written`]), and no search
     /// index when it is deferred.
     pub files: Vec<OutputFile>,
@@ -74,7 +75,7 @@ impl Build {
     }
 }
 
-/// What [`build_with`] may reuse, and what it may leave out.
+/// What [`crate::build_with`] may reuse, and what it may leave out.
 #[derive(Clone, Copy)]
 pub struct Reuse<'a> {
     /// Results of earlier builds.
@@ -105,7 +106,7 @@ impl SearchJob {
         self.key
     }
 
-    /// The index files, as [`search::build_index`] makes them for the
+    /// The index files, as the search module makes them for the
     /// course.
     pub fn run(&self) -> Vec<OutputFile> {
         let none = search::Sections::default();
