@@ -25,6 +25,7 @@ mod decode;
 mod error;
 pub mod facts;
 mod header_meanings;
+mod header_rules;
 mod keys;
 mod meaning;
 mod meanings;

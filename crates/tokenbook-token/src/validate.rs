@@ -4,13 +4,16 @@
 //! best current practice) and RFC 9068 (JWT access tokens).
 //!
 //! [`validate`] never fails: a token that cannot even be decoded gives a
-//! report whose first check, "format", failed.
+//! report whose first check, "format", failed, and so does a token whose
+//! header breaks a rule an API applies before trusting it (`crit`, a `typ`
+//! of another kind of JWT: see `header_rules`).
 
 use serde_json::{Map, Value};
 
 pub use crate::check::{Check, CheckStatus};
 use crate::claims::time_summary;
-use crate::decode::{Decoded, decode};
+use crate::decode::decode;
+use crate::header_rules::{header_problem, header_warnings};
 use crate::keys::{KeyInput, choose_key};
 use crate::payload::{claims_of, granted_scopes, numeric_date, plain, string_claim};
 use crate::signature::{check_algorithm, check_signature};
@@ -108,11 +111,15 @@ pub fn validate(token: &str, options: &ValidationOptions) -> ValidationReport {
     let kid = decoded.header.get("kid").and_then(Value::as_str);
     let key = choose_key(&options.key, kid, &mut warnings);
 
-    let mut checks = vec![Check::new(
-        "format",
-        CheckStatus::Passed,
-        "The token is a well-formed JWT: three base64url parts, with a JSON header and a JSON payload.".to_owned(),
-    )];
+    let header = claims_of(&decoded.header);
+    let mut checks = vec![match header_problem(header) {
+        Some(problem) => Check::new("format", CheckStatus::Failed, problem),
+        None => Check::new(
+            "format",
+            CheckStatus::Passed,
+            "The token is a well-formed JWT: three base64url parts, with a JSON header and a JSON payload.".to_owned(),
+        ),
+    }];
     let (algorithm_check, algorithm) = check_algorithm(
         &decoded,
         &options.allowed_algorithms,
@@ -132,7 +139,7 @@ pub fn validate(token: &str, options: &ValidationOptions) -> ValidationReport {
         &mut warnings,
     ));
     checks.push(check_scope(claims, expectation(&options.required_scope)));
-    header_warnings(&decoded, &mut warnings);
+    header_warnings(header, &mut warnings);
     lifetime_warning(claims, options.now, &mut warnings);
 
     let signature_verified = checks
@@ -384,27 +391,6 @@ fn check_scope(claims: &Map<String, Value>, required: Option<&str>) -> Check {
             missing.join(" ")
         ),
     )
-}
-
-fn header_warnings(decoded: &Decoded, warnings: &mut Vec<String>) {
-    let typ = decoded.header.get("typ").and_then(Value::as_str);
-    let is_access_token_type = typ.is_some_and(|typ| {
-        typ.eq_ignore_ascii_case("at+jwt") || typ.eq_ignore_ascii_case("application/at+jwt")
-    });
-    if !is_access_token_type {
-        warnings.push(format!(
-            "For information: the header's typ is {}, not at+jwt. RFC 9068 asks issuers to mark access tokens with typ at+jwt so that an ID token cannot pass for one (RFC 8725 section 3.11); many providers do not do it yet.",
-            typ.map_or_else(|| "missing".to_owned(), |typ| format!("\"{typ}\""))
-        ));
-    }
-    for parameter in ["jku", "x5u"] {
-        if let Some(url) = decoded.header.get(parameter) {
-            warnings.push(format!(
-                "The header has {parameter} ({}): never fetch keys from a URL named in the token, or an attacker will point it at their own key; the API uses only the keys it knows for the issuer (RFC 8725 section 3.10).",
-                plain(url)
-            ));
-        }
-    }
 }
 
 fn lifetime_warning(claims: &Map<String, Value>, now: i64, warnings: &mut Vec<String>) {
@@ -926,6 +912,40 @@ mod tests {
                 .detail
                 .contains("algorithm-confusion attack")
         );
+    }
+
+    /// RFC 7515 section 4.1.11: a recipient that does not understand a
+    /// parameter listed in `crit` must reject the token, signature or not.
+    /// RFC 8725 section 3.11: a JWT typed as another kind is not an access
+    /// token.
+    #[test]
+    fn header_rules_fail_the_format_check_of_a_signed_token() {
+        let key = jsonwebtoken::EncodingKey::from_secret(FAKE_HS256_SECRET.as_bytes());
+        let cases = [
+            (
+                json!({"alg": "HS256", "typ": "at+jwt", "crit": ["exp-check"], "exp-check": true}),
+                "crit",
+            ),
+            (json!({"alg": "HS256", "typ": "dpop+jwt"}), "\"dpop+jwt\""),
+        ];
+        for (header, phrase) in cases {
+            let token = sign_with_header(&header, &claims(), &key, jsonwebtoken::Algorithm::HS256)
+                .expect("signs");
+            let report = validate(&token, &hmac_options());
+            assert!(!report.valid, "{header}: accepted");
+            let format = check(&report, "format");
+            assert_eq!(format.status, CheckStatus::Failed, "{header}");
+            assert!(
+                format.detail.contains(phrase),
+                "{header}: {}",
+                format.detail
+            );
+            assert_eq!(
+                status(&report, "signature"),
+                CheckStatus::Passed,
+                "{header}: the other checks still run"
+            );
+        }
     }
 
     #[test]
