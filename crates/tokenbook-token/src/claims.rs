@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use crate::decode::Decoded;
-use crate::meaning::TimeInfo;
+use crate::invisible::{code_points, has_invisible, is_invisible, reveal};
+use crate::meaning::{Meaning, RFC_7515, RFC_7519, TimeInfo};
+use crate::member_names::RepeatedName;
 use crate::payload::{claims_of, compact, numeric_date};
 use crate::time::{iso_8601, relative_to};
 use crate::{header_meanings, meanings};
@@ -28,41 +30,122 @@ pub struct ClaimExplanation {
     pub time: Option<TimeInfo>,
 }
 
-/// Explains every payload claim, in the order the token lists them.
+/// Explains every payload claim, in the order the token lists them. A
+/// claim the token names more than once gets a row for each value, and
+/// names or values with invisible characters show them as escapes.
 /// `now` is the current time in Unix seconds.
 pub fn explain(decoded: &Decoded, now: i64) -> Vec<ClaimExplanation> {
     let claims = claims_of(&decoded.payload);
+    let repeated = Repeats {
+        names: &decoded.repeated_claims,
+        what: "claim",
+        source: RFC_7519,
+    };
     claims
         .iter()
-        .map(|(name, value)| {
+        .flat_map(|(name, value)| {
             let time = time_info(name, value, now);
             let meaning = meanings::payload_meaning(name, value, claims, time.as_ref());
-            ClaimExplanation {
-                name: name.clone(),
-                value: compact(value),
-                meaning: meaning.text,
-                source: meaning.source.to_owned(),
-                time,
-            }
+            repeated.rows(name, value, meaning, time)
         })
         .collect()
 }
 
-/// Explains every header parameter, in the order the token lists them.
+/// Explains every header parameter, in the order the token lists them,
+/// with the same care for repeated names and invisible characters.
 pub fn explain_header(decoded: &Decoded) -> Vec<ClaimExplanation> {
+    let repeated = Repeats {
+        names: &decoded.repeated_header,
+        what: "header parameter",
+        source: RFC_7515,
+    };
     claims_of(&decoded.header)
         .iter()
-        .map(|(name, value)| {
+        .flat_map(|(name, value)| {
             let meaning = header_meanings::header_meaning(name, value);
-            ClaimExplanation {
-                name: name.clone(),
-                value: compact(value),
-                meaning: meaning.text,
-                source: meaning.source.to_owned(),
-                time: None,
-            }
+            repeated.rows(name, value, meaning, None)
         })
         .collect()
+}
+
+/// The names one part of the token repeats, and the rule that forbids it.
+struct Repeats<'a> {
+    names: &'a [RepeatedName],
+    what: &'static str,
+    source: &'static str,
+}
+
+impl Repeats<'_> {
+    /// The rows for one member: one per earlier value of a repeated name,
+    /// then the value the playground uses, explained.
+    fn rows(
+        &self,
+        name: &str,
+        value: &Value,
+        meaning: Meaning,
+        time: Option<TimeInfo>,
+    ) -> Vec<ClaimExplanation> {
+        let shown_name = reveal(name);
+        let mut rows = Vec::new();
+        let mut caution = invisible_caution(name, value);
+        if let Some(repeated) = self.names.iter().find(|repeated| repeated.name == name) {
+            let earlier = &repeated.values[..repeated.values.len().saturating_sub(1)];
+            rows.extend(earlier.iter().map(|earlier| ClaimExplanation {
+                name: shown_name.clone(),
+                value: compact(earlier),
+                meaning: format!(
+                    "Ignored here: the token names {shown_name} again further on, and this playground, like most JSON parsers, uses the last value. A parser that keeps the first would use this one. An API must reject a token that repeats a {} name ({}).",
+                    self.what,
+                    self.section()
+                ),
+                source: self.source.to_owned(),
+                time: None,
+            }));
+            let first = repeated.values.first().map(compact).unwrap_or_default();
+            caution.push_str(&format!(
+                "Repeated: this token names {shown_name} {} times. This playground uses the last value; a parser that keeps the first reads {first} instead. When two services read one token differently, a check passed by one can mean something else to the other, so an API must reject a token whose {} names are not unique ({}). ",
+                repeated.values.len(),
+                self.what,
+                self.section()
+            ));
+        }
+        rows.push(ClaimExplanation {
+            name: shown_name,
+            value: compact(value),
+            meaning: caution + &reveal(&meaning.text),
+            source: meaning.source.to_owned(),
+            time,
+        });
+        rows
+    }
+
+    fn section(&self) -> &'static str {
+        if self.source == RFC_7515 {
+            "RFC 7515 section 4"
+        } else {
+            "RFC 7519 section 4"
+        }
+    }
+}
+
+/// A warning that opens a meaning whose name or value hides characters.
+fn invisible_caution(name: &str, value: &Value) -> String {
+    let mut caution = String::new();
+    if has_invisible(name) {
+        let looks_like: String = name.chars().filter(|c| !is_invisible(*c)).collect();
+        caution.push_str(&format!(
+            "Careful: this name contains invisible characters ({}), shown here as escapes. It looks like {looks_like} but is a different name, one an API looking for {looks_like} does not read. ",
+            code_points(name)
+        ));
+    }
+    let value_text = value.to_string();
+    if has_invisible(&value_text) {
+        caution.push_str(&format!(
+            "Careful: the value contains invisible characters ({}), shown here as escapes; it is not equal to the text it looks like. ",
+            code_points(&value_text)
+        ));
+    }
+    caution
 }
 
 /// The claims whose value is a NumericDate.
@@ -126,6 +209,82 @@ mod tests {
             .iter()
             .find(|e| e.name == name)
             .unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    /// RFC 7519 section 4: a repeated claim gets a row per value, so the
+    /// reader sees what a first-wins parser would read.
+    #[test]
+    fn repeated_claims_show_every_value() {
+        let payload = r#"{"sub":"a","scope":"ledger:read","exp":1,"scope":"ledger:admin"}"#;
+        let token = format!(
+            "{}.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let rows = explain(&decode(&token).expect("decodes"), NOW);
+        let shown: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.value.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("sub", "\"a\""),
+                ("scope", "\"ledger:read\""),
+                ("scope", "\"ledger:admin\""),
+                ("exp", "1")
+            ]
+        );
+        assert!(
+            rows[1].meaning.starts_with("Ignored here"),
+            "{}",
+            rows[1].meaning
+        );
+        assert!(
+            rows[2]
+                .meaning
+                .starts_with("Repeated: this token names scope 2 times"),
+            "{}",
+            rows[2].meaning
+        );
+        assert!(
+            rows[2].meaning.contains("reads \"ledger:read\" instead"),
+            "{}",
+            rows[2].meaning
+        );
+    }
+
+    #[test]
+    fn invisible_characters_in_names_and_values_are_revealed() {
+        let rows =
+            explained(json!({"s\u{200B}cope": "ledger:read", "sub": "billing\u{202E}ecivres"}));
+        assert_eq!(rows[0].name, "s\\u200Bcope");
+        assert!(
+            rows[0]
+                .meaning
+                .starts_with("Careful: this name contains invisible characters (U+200B)"),
+            "{}",
+            rows[0].meaning
+        );
+        assert!(
+            rows[0].meaning.contains("looks like scope"),
+            "{}",
+            rows[0].meaning
+        );
+        assert_eq!(rows[1].value, "\"billing\\u202Eecivres\"");
+        assert!(
+            rows[1]
+                .meaning
+                .starts_with("Careful: the value contains invisible characters (U+202E)"),
+            "{}",
+            rows[1].meaning
+        );
+        let decoded = decoded(json!({"alg": "RS256"}), json!({"s\u{200B}cope": 1}));
+        assert!(
+            decoded.payload_pretty.contains("s\\u200Bcope"),
+            "{}",
+            decoded.payload_pretty
+        );
     }
 
     #[test]

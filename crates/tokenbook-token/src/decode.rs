@@ -10,6 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use crate::error::TokenError;
+use crate::invisible::reveal;
+use crate::member_names::{RepeatedName, repeated_names};
 
 /// The longest input [`decode`] reads, in bytes. Longer input is refused
 /// before any parsing, so pasting a huge log stays fast.
@@ -33,6 +35,12 @@ pub struct Decoded {
     pub signature_bytes: usize,
     /// The header's `alg`.
     pub algorithm: Option<String>,
+    /// Header parameters named more than once (RFC 7515 section 4 forbids
+    /// it); `header` holds the last value of each.
+    pub repeated_header: Vec<RepeatedName>,
+    /// Claims named more than once (RFC 7519 section 4 forbids it);
+    /// `payload` holds the last value of each.
+    pub repeated_claims: Vec<RepeatedName>,
 }
 
 /// Which of the three parts of a JWT.
@@ -99,12 +107,15 @@ pub fn decode(token: &str) -> Result<Decoded, TokenError> {
         ],
         signature_bytes,
         algorithm: Some(algorithm),
+        repeated_header: repeated_names(&header_text),
+        repeated_claims: repeated_names(&payload_text),
     })
 }
 
-/// `serde_json`'s pretty printer indents by two spaces.
+/// `serde_json`'s pretty printer indents by two spaces; invisible
+/// characters are shown as JSON escapes.
 pub(crate) fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
+    reveal(&serde_json::to_string_pretty(value).unwrap_or_default())
 }
 
 /// Removes an `Authorization:` header name and a `Bearer`/`DPoP` scheme.
@@ -192,26 +203,33 @@ fn wrong_part_count(count: usize) -> TokenError {
 /// accepted as padding at the end of a part.
 fn check_characters(token: &str) -> Result<(), TokenError> {
     let mut part_index = 0;
-    let mut in_padding = false;
+    // Where the current part's `=` padding began (1-based), if it has.
+    let mut padding_at = None;
     for (position, character) in token.chars().enumerate() {
-        if character == '.' {
-            part_index += 1;
-            in_padding = false;
-            continue;
-        }
-        let allowed = if character == '=' {
-            in_padding = true;
-            true
-        } else {
-            !in_padding
-                && (character.is_ascii_alphanumeric() || character == '-' || character == '_')
-        };
-        if !allowed {
-            let part = Part::ALL
-                .get(part_index)
-                .copied()
-                .unwrap_or(Part::Signature);
-            return Err(bad_character(part, character, position + 1));
+        let part = Part::ALL
+            .get(part_index)
+            .copied()
+            .unwrap_or(Part::Signature);
+        match character {
+            '.' => {
+                part_index += 1;
+                padding_at = None;
+            }
+            '=' => {
+                padding_at.get_or_insert(position + 1);
+            }
+            _ if character.is_ascii_alphanumeric() || character == '-' || character == '_' => {
+                if let Some(equals) = padding_at {
+                    return Err(TokenError::new(
+                        format!(
+                            "The {} has = in the middle (character {equals} of the token), but = may only be padding at the end of a part.",
+                            part.name()
+                        ),
+                        "Remove the =, or check that the token was not pasted together from pieces.",
+                    ));
+                }
+            }
+            _ => return Err(bad_character(part, character, position + 1)),
         }
     }
     Ok(())
@@ -500,7 +518,7 @@ mod tests {
             ),
             (
                 format!("{}.{}.a=b", b64(HEADER), b64(PAYLOAD)),
-                "The signature contains \"b\", which is not a base64url character (character 101 of the token).",
+                "The signature has = in the middle (character 100 of the token), but = may only be padding at the end of a part.",
             ),
             (
                 format!(".{}.sig", b64(PAYLOAD)),

@@ -4,12 +4,8 @@
 
 use serde_json::Value;
 
-use crate::meaning::Meaning;
+use crate::meaning::{Meaning, RFC_7515, RFC_7519, RFC_9068};
 use crate::payload::plain;
-
-const RFC_7515: &str = "RFC 7515";
-const RFC_7519: &str = "RFC 7519";
-const RFC_9068: &str = "RFC 9068";
 
 /// The meaning of header parameter `name` with `value`.
 pub(crate) fn header_meaning(name: &str, value: &Value) -> Meaning {

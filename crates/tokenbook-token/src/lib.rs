@@ -26,9 +26,11 @@ mod error;
 pub mod facts;
 mod header_meanings;
 mod header_rules;
+mod invisible;
 mod keys;
 mod meaning;
 mod meanings;
+mod member_names;
 #[cfg(test)]
 mod never_panics;
 mod payload;
@@ -47,6 +49,7 @@ pub use decode::{Decoded, MAX_TOKEN_LEN, decode};
 pub use error::TokenError;
 pub use keys::KeyInput;
 pub use meaning::TimeInfo;
+pub use member_names::RepeatedName;
 #[cfg(not(target_arch = "wasm32"))]
 pub use samples::{
     FAKE_HS256_SECRET, HS256_KID, Sample, SampleKeys, course_keys, mint_flow_tokens, mint_samples,

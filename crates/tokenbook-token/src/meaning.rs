@@ -3,6 +3,11 @@
 //! (`meanings`, `header_meanings`): a leaf, so they need not know each
 //! other.
 
+/// The standards most meanings cite.
+pub(crate) const RFC_7515: &str = "RFC 7515";
+pub(crate) const RFC_7519: &str = "RFC 7519";
+pub(crate) const RFC_9068: &str = "RFC 9068";
+
 /// A NumericDate claim as a date and as words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TimeInfo {

@@ -4,15 +4,13 @@
 
 use serde_json::{Map, Value};
 
-use crate::meaning::{Meaning, TimeInfo};
+use crate::meaning::{Meaning, RFC_7519, RFC_9068, TimeInfo};
 use crate::payload::{
     GOOGLE_SERVICE_ACCOUNT_DOMAIN, KEYCLOAK_SERVICE_ACCOUNT_PREFIX, client_claim, plain,
     scope_list, string_claim,
 };
 use crate::time::duration_in_words;
 
-const RFC_7519: &str = "RFC 7519";
-const RFC_9068: &str = "RFC 9068";
 const RFC_8693: &str = "RFC 8693";
 const RFC_7800: &str = "RFC 7800";
 const OIDC: &str = "OpenID Connect";

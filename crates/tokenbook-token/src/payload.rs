@@ -2,6 +2,7 @@
 //! times, scopes and the claims that name the client. Shared by the
 //! explanations, the classification and the validation.
 
+use crate::invisible::reveal;
 use serde_json::{Map, Value};
 
 /// The claims of a payload, or an empty map when it is not an object.
@@ -103,14 +104,14 @@ pub(crate) const GOOGLE_SERVICE_ACCOUNT_DOMAIN: &str = ".gserviceaccount.com";
 
 /// Compact JSON of a value, as shown next to a claim's name.
 pub(crate) fn compact(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    reveal(&serde_json::to_string(value).unwrap_or_default())
 }
 
 /// A claim value in words: a string without quotes, a list joined with
 /// commas, anything else as compact JSON.
 pub(crate) fn plain(value: &Value) -> String {
     match value {
-        Value::String(text) => text.clone(),
+        Value::String(text) => reveal(text),
         Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
         other => compact(other),
     }

@@ -12,10 +12,11 @@ use serde_json::{Map, Value};
 
 pub use crate::check::{Check, CheckStatus};
 use crate::claims::time_summary;
-use crate::decode::decode;
+use crate::decode::{Decoded, decode};
 use crate::header_rules::{header_problem, header_warnings};
+use crate::invisible::reveal;
 use crate::keys::{KeyInput, choose_key};
-use crate::payload::{claims_of, granted_scopes, numeric_date, plain, string_claim};
+use crate::payload::{claims_of, compact, granted_scopes, numeric_date, string_claim};
 use crate::signature::{check_algorithm, check_signature};
 use crate::time::{duration_in_words, iso_8601, relative_to};
 
@@ -112,7 +113,7 @@ pub fn validate(token: &str, options: &ValidationOptions) -> ValidationReport {
     let key = choose_key(&options.key, kid, &mut warnings);
 
     let header = claims_of(&decoded.header);
-    let mut checks = vec![match header_problem(header) {
+    let mut checks = vec![match header_problem(header).or_else(|| repeated_names_problem(&decoded)) {
         Some(problem) => Check::new("format", CheckStatus::Failed, problem),
         None => Check::new(
             "format",
@@ -148,11 +149,35 @@ pub fn validate(token: &str, options: &ValidationOptions) -> ValidationReport {
     let none_failed = checks
         .iter()
         .all(|check| check.status != CheckStatus::Failed);
+    // Token text quoted in any message shows its invisible characters.
+    for check in &mut checks {
+        check.detail = reveal(&check.detail);
+    }
     ValidationReport {
         valid: signature_verified && none_failed,
         checks,
-        warnings,
+        warnings: warnings.iter().map(|warning| reveal(warning)).collect(),
     }
+}
+
+/// RFC 7515 section 4 and RFC 7519 section 4: names must be unique. Parsers
+/// that keep the last value and parsers that keep the first would read two
+/// different tokens, so the API refuses the token outright.
+fn repeated_names_problem(decoded: &Decoded) -> Option<String> {
+    let (part, repeated, section) = if let Some(first) = decoded.repeated_header.first() {
+        ("header parameter", first, "RFC 7515 section 4")
+    } else {
+        (
+            "claim",
+            decoded.repeated_claims.first()?,
+            "RFC 7519 section 4",
+        )
+    };
+    Some(format!(
+        "The token names the {part} {} {} times. Parsers disagree on which value counts (this playground takes the last, some take the first), so an API must reject a token whose names are not unique ({section}).",
+        reveal(&repeated.name),
+        repeated.values.len()
+    ))
 }
 
 fn unreadable_token_report(reason: String) -> ValidationReport {
@@ -204,7 +229,7 @@ fn check_expiry(
             CheckStatus::Failed,
             format!(
                 "The exp claim is {}, not a number of seconds since 1970, so the expiry cannot be read.",
-                plain(value)
+                compact(value)
             ),
         );
     };
@@ -248,7 +273,7 @@ fn check_not_before(claims: &Map<String, Value>, now: i64, leeway: i64) -> Check
             CheckStatus::Failed,
             format!(
                 "The nbf claim is {}, not a number of seconds since 1970, so it cannot be read.",
-                plain(value)
+                compact(value)
             ),
         );
     };
@@ -457,6 +482,18 @@ mod tests {
         .expect("signs")
     }
 
+    /// A token signed over exactly this header and payload text.
+    fn hs256_text(header: &str, payload: &str) -> String {
+        use base64::Engine as _;
+        let encode = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+        let message = format!("{}.{}", encode(header), encode(payload));
+        let key = jsonwebtoken::EncodingKey::from_secret(FAKE_HS256_SECRET.as_bytes());
+        let signature =
+            jsonwebtoken::crypto::sign(message.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
+                .expect("signs");
+        format!("{message}.{signature}")
+    }
+
     fn rs256(claims: &Value, kid: Option<&str>) -> String {
         sign_rs256(claims, course_keys().rsa_private_pem, kid).expect("signs")
     }
@@ -544,7 +581,7 @@ mod tests {
                 json!({"exp": "soon"}),
                 "expiry",
                 CheckStatus::Failed,
-                "The exp claim is soon, not a number",
+                "The exp claim is \"soon\", not a number",
             ),
             (
                 json!({"exp": null}),
@@ -946,6 +983,52 @@ mod tests {
                 "{header}: the other checks still run"
             );
         }
+    }
+
+    /// RFC 7519 section 4: claim names must be unique; parsers disagree on
+    /// which repeated value counts.
+    #[test]
+    fn repeated_claim_names_fail_the_format_check() {
+        let payload = format!(
+            r#"{{"iss":"https://auth.example.com/","aud":"{API}","scope":"ledger:read","exp":{},"scope":"ledger:admin"}}"#,
+            NOW + 600
+        );
+        let token = hs256_text(r#"{"alg":"HS256","typ":"at+jwt"}"#, &payload);
+        let report = validate(&token, &hmac_options());
+        assert!(!report.valid);
+        let format = check(&report, "format");
+        assert_eq!(format.status, CheckStatus::Failed);
+        assert!(
+            format.detail.contains("claim scope 2 times"),
+            "{}",
+            format.detail
+        );
+        assert!(
+            format.detail.contains("RFC 7519 section 4"),
+            "{}",
+            format.detail
+        );
+
+        let token = hs256_text(r#"{"alg":"HS256","alg":"HS256","typ":"at+jwt"}"#, &payload);
+        let format = check(&validate(&token, &hmac_options()), "format")
+            .detail
+            .clone();
+        assert!(format.contains("header parameter alg 2 times"), "{format}");
+    }
+
+    /// An invisible character makes a different string that looks the
+    /// same: the messages show it as an escape.
+    #[test]
+    fn invisible_characters_are_shown_in_messages() {
+        let token = hs256(&with(json!({"scope": "ledger:\u{200B}read"})));
+        let report = validate(&token, &hmac_options());
+        let scope = check(&report, "scope");
+        assert_eq!(scope.status, CheckStatus::Failed);
+        assert!(
+            scope.detail.contains("ledger:\\u200Bread"),
+            "{}",
+            scope.detail
+        );
     }
 
     #[test]
