@@ -24,13 +24,18 @@ use crate::state::{Notice, Shared};
 pub(crate) const LIVE_SCRIPT: &str = "/__tokenbook/live.js";
 pub(crate) const EVENTS: &str = "/__tokenbook/events";
 
-/// The server's routes.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+/// The server's routes, for requests addressed to this server on `port`
+/// (see `guard`).
+pub(crate) fn router(shared: Arc<Shared>, port: u16) -> Router {
     Router::new()
         .route(LIVE_SCRIPT, get(live_script))
         .route(EVENTS, get(events))
         .fallback(serve_file)
         .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(
+            port,
+            crate::guard::same_host_only,
+        ))
 }
 
 pub(crate) async fn live_script() -> Response {
@@ -79,9 +84,11 @@ pub(crate) async fn serve_file(
     };
     if path.is_dir() {
         if !raw.ends_with('/') {
+            // One leading slash: `//css/` would be another host's address.
+            let location = format!("/{}/", raw.trim_start_matches('/'));
             return (
                 StatusCode::PERMANENT_REDIRECT,
-                [(header::LOCATION, format!("{raw}/"))],
+                [(header::LOCATION, location)],
             )
                 .into_response();
         }

@@ -11,10 +11,14 @@
 //!
 //! The server answers GET and HEAD for files inside the output directory
 //! only: `..`, encoded slashes and dots, backslashes and symlinks that lead
-//! out of it get 404. Pages are never cached.
+//! out of it get 404. Pages are never cached. It answers only requests
+//! addressed to a loopback name with its port (`guard`), and closes
+//! connections that do not send a request head in time (`listen`).
 
+mod guard;
 mod http;
 mod indexer;
+mod listen;
 mod rebuild;
 mod state;
 mod watch;
@@ -121,12 +125,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             http::open_browser(&url);
         }
         let watched = watch::watch(builder, Arc::clone(&shared))?;
-        let app = http::router(Arc::clone(&shared));
-        let served = axum::serve(listener, app)
-            .await
-            .map_err(|e| format!("the server stopped: {e}"));
+        let app = http::router(Arc::clone(&shared), address.port());
+        listen::serve(listener, app).await;
         drop(watched);
-        served
+        Ok::<(), String>(())
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -49,12 +49,17 @@ fn start(content: &Path, out: &Path) -> Server {
 
 /// A raw GET (the path is sent as it is, unnormalised): status and body.
 fn get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = request(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    (status, body)
+}
+
+/// Sends `text` as it is: status, head and body of the answer.
+fn request(port: u16, text: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(text.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response
@@ -62,11 +67,11 @@ fn get(port: u16, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = response
+    let (head, body) = response
         .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
+        .map(|(h, b)| (h.to_string(), b.to_string()))
         .unwrap_or_default();
-    (status, body)
+    (status, head, body)
 }
 
 /// Opens the event stream; `next` returns the next event's name and data.
@@ -75,7 +80,7 @@ struct Events(BufReader<TcpStream>);
 impl Events {
     fn open(port: u16) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(stream, "GET /__tokenbook/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        write!(stream, "GET /__tokenbook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
             .unwrap();
@@ -507,4 +512,139 @@ fn many_open_pages_and_concurrent_requests_are_all_served_and_all_told_to_reload
         assert_eq!(event, "reload", "stream {i}");
     }
     assert!(get(port, "/01-first/").1.contains("Hello again."));
+}
+
+/// DNS rebinding: a page on another site whose name now resolves to
+/// 127.0.0.1 sends its own name as Host, and its origin as Origin. Only
+/// loopback names with the server's port are answered, and the live-reload
+/// endpoints refuse foreign origins.
+#[test]
+fn only_loopback_hosts_and_same_origin_live_reload_are_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let server = start(&content, &tmp.path().join("public"));
+    let port = server.port;
+    let ask = |host: &str, path: &str, origin: Option<&str>| {
+        let origin = origin
+            .map(|o| format!("Origin: {o}\r\n"))
+            .unwrap_or_default();
+        request(
+            port,
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{origin}Connection: close\r\n\r\n"),
+        )
+        .0
+    };
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(ask(&host, "/01-first/", None), 200, "{host}");
+    }
+    for host in [
+        format!("rebind.attacker.example:{port}"),
+        "localhost".to_string(),
+        format!("localhost:{}", port.wrapping_add(1)),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.:{port}"),
+    ] {
+        assert_eq!(ask(&host, "/01-first/", None), 403, "{host}");
+    }
+    let (status, _, body) = request(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert!(status == 400 || status == 403, "no Host: {status} {body}");
+
+    let host = format!("127.0.0.1:{port}");
+    let events = "/__tokenbook/live.js";
+    assert_eq!(ask(&host, events, Some("https://attacker.example")), 403);
+    assert_eq!(ask(&host, events, Some("null")), 403);
+    assert_eq!(
+        ask(&host, events, Some(&format!("http://127.0.0.1:{port}"))),
+        200
+    );
+    assert_eq!(ask(&host, events, None), 200);
+}
+
+/// `//css` is a directory on disk, but `//css/` in a Location header is a
+/// protocol-relative address: another host. The redirect stays on this one.
+#[test]
+fn a_redirect_never_leaves_the_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let server = start(&content, &tmp.path().join("public"));
+    let port = server.port;
+    for (path, expected) in [
+        ("//css", "/css/"),
+        ("///css", "/css/"),
+        ("/css", "/css/"),
+        ("//01-first", "/01-first/"),
+    ] {
+        let (status, head, _) = request(
+            port,
+            &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status, 308, "{path}");
+        let location = head
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix("location: ")
+                    .or_else(|| line.strip_prefix("Location: "))
+            })
+            .unwrap_or_default();
+        assert_eq!(location, expected, "{path}");
+    }
+}
+
+/// Slowloris: connections that never finish their request head are closed
+/// after the header timeout, and however many there are, a real request is
+/// still answered.
+#[test]
+fn half_sent_requests_are_dropped_and_do_not_lock_the_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let server = start(&content, &tmp.path().join("public"));
+    let port = server.port;
+    let mut idle: Vec<TcpStream> = (0..700)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            // Part of a request head, never finished.
+            let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0");
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    assert_eq!(
+        get(port, "/01-first/").0,
+        200,
+        "a real request gets through"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(40),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    // The server closed the half-sent ones: reading sees the end (or a
+    // reset), never a hang past the read timeout.
+    for stream in idle.iter_mut().take(20) {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut buffer = [0u8; 4096];
+        match stream.read(&mut buffer) {
+            Ok(read) => assert!(read < buffer.len(), "an answer at most, then the end"),
+            Err(error) => assert!(
+                !matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "a half-sent request was kept open: {error}"
+            ),
+        }
+    }
 }
