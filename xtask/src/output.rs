@@ -1,9 +1,13 @@
 //! Writing the site atomically. Everything is written into a staging
 //! directory beside the target (the build before last, so only changed
-//! files are rewritten), then swapped in with renames; a failed or
-//! interrupted build leaves the previous output as it was. The target is
+//! files are rewritten), then swapped in: in one step where the system can
+//! exchange two directories (Linux's `renameat2` with `RENAME_EXCHANGE`),
+//! else with two renames, and a run that finds the target missing after an
+//! interrupted two-rename swap puts the previous site back first. A failed
+//! or interrupted build leaves the previous output as it was. The target is
 //! checked first so a mistyped `--out` can never replace the content, the
-//! repository or a directory tokenbook did not create.
+//! repository, a directory tokenbook did not create, or one the user made
+//! read-only. Every write error names its file.
 //!
 //! `serve` writes in place instead, file by file, with [`replace_file`]
 //! and [`remove_file`]: every write into an output directory is here.
@@ -69,6 +73,17 @@ impl Plan {
                     target.display()
                 ));
             }
+            if fs::metadata(&target)
+                .at_path(&target)?
+                .permissions()
+                .readonly()
+            {
+                return Err(format!(
+                    "--out {} is read-only, and tokenbook does not replace a folder you protected: make it writable (chmod u+w {}) or pick another --out",
+                    target.display(),
+                    target.display()
+                ));
+            }
             let empty = fs::read_dir(&target).at_path(&target)?.next().is_none();
             if !empty && !target.join(MARKER).exists() {
                 return Err(format!(
@@ -79,11 +94,19 @@ impl Plan {
         }
         fs::create_dir_all(&parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        Ok(Plan {
+        let plan = Plan {
             target,
             parent,
             name,
-        })
+        };
+        // Before the build, which may fail: its failure must not leave the
+        // site of an interrupted swap unrestored.
+        if let Ok(lock) = fs::File::open(&plan.parent)
+            && lock.lock().is_ok()
+        {
+            plan.recover_interrupted_swap();
+        }
+        Ok(plan)
     }
 
     /// Writes the generated files and copies (source path, site path), then
@@ -104,6 +127,7 @@ impl Plan {
         let lock = fs::File::open(&self.parent).at_path(&self.parent)?;
         lock.lock()
             .map_err(|e| format!("cannot lock {}: {e}", self.parent.display()))?;
+        self.recover_interrupted_swap();
         self.clean_leftovers();
         let stage = self.stage();
         let old = self.parent.join(format!(
@@ -111,14 +135,24 @@ impl Plan {
             self.name,
             std::process::id()
         ));
-        if let Err(e) = sync(&stage, files, copies) {
-            // It is not the live site; start it afresh next time.
-            let _ = fs::remove_dir_all(&stage);
-            return Err(format!(
-                "writing the site failed, the previous output is untouched: {e}"
-            ));
+        // The staging folder is ours: when it cannot be brought up to date
+        // (something else stands at its name, or it was damaged), it is
+        // rebuilt from nothing once before the build gives up.
+        if sync(&stage, files, copies).is_err() {
+            remove_anything(&stage);
+            if let Err(e) = sync(&stage, files, copies) {
+                remove_anything(&stage);
+                return Err(format!(
+                    "writing the site failed, the previous output is untouched: {e}"
+                ));
+            }
         }
         let had_old = self.target.exists();
+        if had_old && exchange(&stage, &self.target) {
+            // One atomic step: the target is the new site, and the staging
+            // folder the previous one, ready for the next build.
+            return Ok(());
+        }
         if had_old {
             fs::rename(&self.target, &old)
                 .map_err(|e| format!("cannot move the previous output aside: {e}"))?;
@@ -143,6 +177,33 @@ impl Plan {
         self.parent.join(format!(".{}.tokenbook-stage", self.name))
     }
 
+    /// A build killed between the two renames of a swap left the target
+    /// missing and the previous site under `.NAME.tokenbook-old-PID`: puts
+    /// the newest such site back, so no later failure can leave no site.
+    fn recover_interrupted_swap(&self) {
+        if fs::symlink_metadata(&self.target).is_ok() {
+            return;
+        }
+        let prefix = format!(".{}.tokenbook-old-", self.name);
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return;
+        };
+        let newest = entries
+            .flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+            .filter(|entry| entry.path().join(MARKER).is_file())
+            .max_by_key(|entry| entry.metadata().and_then(|m| m.modified()).ok());
+        if let Some(old) = newest
+            && fs::rename(old.path(), &self.target).is_ok()
+        {
+            eprintln!(
+                "restored {} from {}, left by a build that was interrupted while swapping it in",
+                self.target.display(),
+                old.path().display()
+            );
+        }
+    }
+
     /// Removes directories left by builds that were killed mid-way.
     fn clean_leftovers(&self) {
         let Ok(entries) = fs::read_dir(&self.parent) else {
@@ -162,10 +223,50 @@ impl Plan {
     }
 }
 
+/// Swaps the directories `a` and `b` in one step, where the system can.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+/// Swaps the directories `a` and `b` in one step, where the system can.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// Removes whatever is at `path`: a file, a link, or a folder tree, first
+/// making its folders writable again (a tree copied from a read-only
+/// output keeps its modes).
+fn remove_anything(path: &Path) {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return;
+    };
+    if !meta.is_dir() {
+        let _ = fs::remove_file(path);
+        return;
+    }
+    if fs::remove_dir_all(path).is_ok() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(path).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o700));
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(path);
+}
+
 /// Makes `dir` hold exactly `files`, `copies` and the marker: deletes what
-/// is not part of the site, then writes what is missing or differs.
-fn sync(dir: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> std::io::Result<()> {
-    fs::create_dir_all(dir)?;
+/// is not part of the site, then writes what is missing or differs. An
+/// error names the file it happened at (and, for a copy, its source).
+fn sync(dir: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<(), String> {
+    fs::create_dir_all(dir).at_path(dir)?;
     let mut wanted: HashSet<PathBuf> = files
         .iter()
         .map(|f| PathBuf::from(&f.path))
@@ -178,16 +279,27 @@ fn sync(dir: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> std::
         .map(Path::to_path_buf)
         .collect();
     prune(dir, Path::new(""), &wanted, &folders)?;
+    let marker = dir.join(MARKER);
     write_if_changed(
-        &dir.join(MARKER),
+        &marker,
         b"This directory is generated by `cargo xtask build` and replaced on every build.\n",
-    )?;
-    files
-        .par_iter()
-        .try_for_each(|file| write_if_changed(&dir.join(&file.path), &file.contents))?;
+    )
+    .at_path(&marker)?;
+    files.par_iter().try_for_each(|file| {
+        let path = dir.join(&file.path);
+        write_if_changed(&path, &file.contents).map_err(|e| {
+            format!(
+                "cannot write {} (site path {:?}): {e}",
+                path.display(),
+                file.path
+            )
+        })
+    })?;
     copies.par_iter().try_for_each(|(from, rel)| {
-        let bytes = fs::read(from)?;
-        write_if_changed(&dir.join(rel), &bytes)
+        let bytes = fs::read(from).at_path(from)?;
+        let path = dir.join(rel);
+        write_if_changed(&path, &bytes)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), path.display()))
     })
 }
 
@@ -199,22 +311,24 @@ fn prune(
     rel: &Path,
     files: &HashSet<PathBuf>,
     folders: &HashSet<PathBuf>,
-) -> std::io::Result<()> {
-    let entries = fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+) -> Result<(), String> {
+    let entries = fs::read_dir(dir)
+        .and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>())
+        .at_path(dir)?;
     entries.par_iter().try_for_each(|entry| {
         let path = entry.path();
         let rel = rel.join(entry.file_name());
         // Not following symlinks: a link is removed like a file.
-        if entry.file_type()?.is_dir() {
+        if entry.file_type().at_path(&path)?.is_dir() {
             if folders.contains(&rel) {
                 prune(&path, &rel, files, folders)
             } else {
-                fs::remove_dir_all(&path)
+                fs::remove_dir_all(&path).at_path(&path)
             }
         } else if files.contains(&rel) {
             Ok(())
         } else {
-            fs::remove_file(&path)
+            fs::remove_file(&path).at_path(&path)
         }
     })
 }
@@ -261,26 +375,68 @@ fn absolute(path: &Path) -> Result<PathBuf, String> {
     Ok(resolved)
 }
 
-/// Writes `bytes` to `path` in place, through a temporary file and a
-/// rename, so `serve` never serves a page half-written.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).at_path(parent)?;
+/// Writes `bytes` at site path `rel` of `out` in place, through a
+/// temporary file and a rename, so `serve` never serves a page
+/// half-written. Nothing is written through a symlink: a link (or a file)
+/// where a folder of the path should be is replaced by a folder, and a link
+/// at the page's own path is replaced by the page.
+pub fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    let path = out.join(rel);
+    let mut folder = out.to_path_buf();
+    let parents: Vec<_> = Path::new(rel)
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .collect();
+    for part in parents {
+        folder.push(part);
+        match fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => fs::remove_file(&folder).at_path(&folder)?,
+            Err(_) => {}
+        }
+        fs::create_dir(&folder).at_path(&folder)?;
     }
     let temporary = path.with_extension("tokenbook-tmp");
-    std::fs::write(&temporary, bytes).at_path(&temporary)?;
-    std::fs::rename(&temporary, path).at_path(path)
+    // A new file, never an existing one or whatever a link names.
+    let _ = fs::remove_file(&temporary);
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .at_path(&temporary)?;
+    std::io::Write::write_all(&mut file, bytes).at_path(&temporary)?;
+    drop(file);
+    fs::rename(&temporary, &path).at_path(&path)
 }
 
 /// Removes the file at site path `rel` and the folders it leaves empty.
+/// Where a folder of the path is a symlink, the link goes, never anything
+/// it points at.
 pub fn remove_file(out: &Path, rel: &str) {
+    let mut folder = out.to_path_buf();
+    for part in Path::new(rel)
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+    {
+        folder.push(part);
+        match fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                let _ = fs::remove_file(&folder);
+                return;
+            }
+            Err(_) => return,
+        }
+    }
     let path = out.join(rel);
-    if std::fs::remove_file(&path).is_err() {
+    if fs::remove_file(&path).is_err() {
         return;
     }
     let mut dir = path.parent();
     while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
-        if std::fs::remove_dir(d).is_err() {
+        if fs::remove_dir(d).is_err() {
             break;
         }
         dir = d.parent();

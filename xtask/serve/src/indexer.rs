@@ -81,7 +81,7 @@ pub(crate) fn write_search(
             return Ok(None);
         }
         if state.files.get(&file.path) != Some(&hash) {
-            output::replace_file(&shared.out.join(&file.path), &file.contents)?;
+            output::replace_file(&shared.out, &file.path, &file.contents)?;
             written += 1;
         }
     }

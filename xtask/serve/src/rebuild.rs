@@ -270,7 +270,7 @@ impl Builder {
                 output::remove_file(&self.out, gone);
             }
             for file in &site.files {
-                output::replace_file(&self.out.join(&file.path), &file.contents)?;
+                output::replace_file(&self.out, &file.path, &file.contents)?;
             }
             for (from, rel) in &copies {
                 let dirty = self.dirty.iter().any(|d| {
@@ -282,7 +282,7 @@ impl Builder {
                 });
                 if dirty || !self.copied.contains(rel) {
                     let bytes = std::fs::read(from).at_path(from)?;
-                    output::replace_file(&self.out.join(rel), &bytes)?;
+                    output::replace_file(&self.out, rel, &bytes)?;
                 }
             }
         }

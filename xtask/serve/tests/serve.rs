@@ -648,3 +648,75 @@ fn half_sent_requests_are_dropped_and_do_not_lock_the_server() {
         }
     }
 }
+
+/// A symlink that appears in the output folder while `serve` runs (where a
+/// page's folder or the page itself should be) is replaced, never written
+/// or deleted through: nothing outside the output folder changes.
+#[test]
+fn writes_and_deletes_never_go_through_symlinks_in_the_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    std::fs::write(content.join("02_Second.md"), "# Second\n\nWorld.\n").unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("index.html"), "precious").unwrap();
+    std::fs::write(outside.join("keep.txt"), "precious too").unwrap();
+    let out = tmp.path().join("public");
+    let server = start(&content, &out);
+    let mut events = Events::open(server.port);
+
+    // The first lesson's folder becomes a link to a folder outside, and the
+    // second lesson's page a link to a file outside.
+    std::fs::remove_dir_all(out.join("01-first")).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("01-first")).unwrap();
+    std::fs::remove_file(out.join("02-second/index.html")).unwrap();
+    std::os::unix::fs::symlink(outside.join("keep.txt"), out.join("02-second/index.html")).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello again.\n").unwrap();
+    std::fs::write(content.join("02_Second.md"), "# Second\n\nWorld again.\n").unwrap();
+    assert_eq!(events.next().0, "reload");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !(get(server.port, "/02-second/").1.contains("World again")
+        && get(server.port, "/01-first/").1.contains("Hello again"))
+    {
+        assert!(Instant::now() < deadline, "the edits were never served");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        std::fs::read_to_string(outside.join("index.html")).unwrap(),
+        "precious"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("keep.txt")).unwrap(),
+        "precious too"
+    );
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        2,
+        "nothing new outside"
+    );
+    assert!(
+        !std::fs::symlink_metadata(out.join("01-first"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+
+    // A deletion under a linked folder removes the link, not what it
+    // points at.
+    std::fs::remove_dir_all(out.join("02-second")).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("02-second")).unwrap();
+    std::fs::remove_file(content.join("02_Second.md")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        2,
+        "nothing deleted outside"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("index.html")).unwrap(),
+        "precious"
+    );
+}
