@@ -296,7 +296,7 @@ fn sync(dir: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Resul
         })
     })?;
     copies.par_iter().try_for_each(|(from, rel)| {
-        let bytes = fs::read(from).at_path(from)?;
+        let bytes = crate::read::regular_file(from, u64::MAX).at_path(from)?;
         let path = dir.join(rel);
         write_if_changed(&path, &bytes)
             .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), path.display()))

@@ -14,6 +14,59 @@ use rayon::prelude::*;
 use tokenbook_site::{CopiedPage, Diagnostic, Origin, SourceFile};
 use walkdir::WalkDir;
 
+/// The largest lesson or TOML file read, in bytes: far above any real
+/// lesson (the course's longest is about 30 KB), low enough that a stray
+/// log or dump named `.md` is reported instead of rendered.
+pub const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads the regular file at `path`, at most `limit` bytes. Anything else
+/// (a FIFO, a socket, a device) is refused without blocking: it is opened
+/// non-blocking, and checked on the opened handle, so a file swapped for a
+/// FIFO after the walk is refused too.
+pub fn regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            NOT_A_FILE,
+        ));
+    }
+    if meta.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            too_large(meta.len(), limit),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            too_large(bytes.len() as u64, limit),
+        ));
+    }
+    Ok(bytes)
+}
+
+const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device)";
+
+fn too_large(len: u64, limit: u64) -> String {
+    format!(
+        "{} MB, more than the {} MB a lesson or TOML file may have",
+        len.div_ceil(1024 * 1024),
+        limit / (1024 * 1024)
+    )
+}
+
 /// What the content directory holds.
 pub struct Content {
     /// Lessons, `site.toml` and `_part.toml` files.
@@ -233,6 +286,13 @@ impl Tree {
                     .insert(WalkOrder(rel), Found::WalkProblem(problem));
                 continue;
             }
+            if !entry.file_type().is_file() {
+                let problem = Diagnostic::error("read/not-a-file", rel.clone(), NOT_A_FILE)
+                    .with_hint("remove it, or put an ordinary file in its place");
+                self.entries
+                    .insert(WalkOrder(rel), Found::WalkProblem(problem));
+                continue;
+            }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             let is_source = tokenbook_site::lesson_stem(name).is_some()
                 || name == "site.toml"
@@ -246,7 +306,7 @@ impl Tree {
         }
         let read: Vec<(String, std::io::Result<Vec<u8>>)> = to_read
             .into_par_iter()
-            .map(|(rel, path)| (rel, std::fs::read(path)))
+            .map(|(rel, path)| (rel, regular_file(&path, MAX_SOURCE_BYTES)))
             .collect();
         for (rel, bytes) in read {
             let found = match bytes {
@@ -259,6 +319,16 @@ impl Tree {
                     }
                     Found::Source
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Found::ReadProblem(
+                    Diagnostic::error("read/too-large", rel.clone(), format!("the file is {e}"))
+                        .with_hint(
+                            "split it into several lessons, or move it out of the content folder",
+                        ),
+                ),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Found::ReadProblem(
+                    Diagnostic::error("read/not-a-file", rel.clone(), NOT_A_FILE)
+                        .with_hint("remove it, or put an ordinary file in its place"),
+                ),
                 Err(e) => Found::ReadProblem(
                     Diagnostic::error(
                         "read/unreadable",
@@ -318,7 +388,7 @@ pub fn copied_pages(
         if !is_html(rel) {
             continue;
         }
-        match std::fs::read(path) {
+        match regular_file(path, MAX_SOURCE_BYTES) {
             Ok(bytes) => pages.push(CopiedPage {
                 path: rel.clone(),
                 origin,

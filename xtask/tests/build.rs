@@ -541,3 +541,36 @@ fn fix_encoding_restores_mojibake_through_each_code_page_and_keeps_a_backup() {
         }
     }
 }
+
+/// A FIFO named like a lesson used to hang the build forever (reading it
+/// waits for a writer), and a huge file was read whole: only regular files
+/// are read, up to a size limit, and the rest are located errors.
+#[test]
+fn only_regular_files_of_reasonable_size_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("good"), &content);
+    let fifo = content.join("03_Pipe.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    Command::new("mkfifo")
+        .arg(content.join("pipe.png"))
+        .status()
+        .unwrap();
+    let big = format!("# Big\n\n{}\n", "word ".repeat(1_000_000));
+    std::fs::write(content.join("04_Big.md"), big).unwrap();
+    let built = xtask_build(&content, &tmp.path().join("public"), &[]);
+    let report = stderr(&built);
+    assert!(!built.status.success(), "{report}");
+    let dir = content.display();
+    for expected in [
+        format!("{dir}/03_Pipe.md: error[read/not-a-file]"),
+        format!("{dir}/pipe.png: error[read/not-a-file]"),
+        format!("{dir}/04_Big.md: error[read/too-large]"),
+    ] {
+        assert!(
+            report.contains(&expected),
+            "missing `{expected}` in:\n{report}"
+        );
+    }
+}
