@@ -20,7 +20,7 @@ fn rust_files() -> Vec<PathBuf> {
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
             !(e.depth() > 0
-                && (name.starts_with('.') || name == "target" || name == "node_modules"))
+                && (name.starts_with('.') || name.starts_with("target") || name == "node_modules"))
         })
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs"))

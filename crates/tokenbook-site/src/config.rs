@@ -103,6 +103,20 @@ impl SiteConfig {
                 "write e.g. `base_url = \"https://example.org/course/\"` or `\"/course/\"`",
             ));
         }
+        if let Some(edit_url) = &config.edit_url {
+            let lower = edit_url.trim_start().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+                return Err(Diagnostic::error(
+                    "config/edit-url",
+                    CONFIG_FILE,
+                    "`edit_url` must be an http(s) URL: every page links to it",
+                )
+                .at(source, key_offset(source, "edit_url"), "edit_url".len())
+                .with_hint(
+                    "write e.g. `edit_url = \"https://github.com/you/course/edit/main/content/\"`",
+                ));
+            }
+        }
         for (key, value) in [
             ("image", &mut config.image),
             ("leaky_app", &mut config.playground.leaky_app),
@@ -216,6 +230,29 @@ pub(crate) fn toml_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_url_must_be_http() {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            " JAVASCRIPT:x",
+            "/edit/",
+        ] {
+            let error = SiteConfig::parse(&format!("edit_url = {bad:?}\n")).expect_err(bad);
+            assert_eq!(error.code, "config/edit-url", "{bad}");
+            assert_eq!((error.line, error.column), (1, 1), "{bad}");
+        }
+        for good in [
+            "https://github.com/x/y/edit/main/content/",
+            "http://git.example/edit/",
+        ] {
+            assert!(
+                SiteConfig::parse(&format!("edit_url = {good:?}\n")).is_ok(),
+                "{good}"
+            );
+        }
+    }
 
     #[test]
     fn defaults_and_trailing_slash() {

@@ -32,12 +32,14 @@ mod highlight;
 mod html;
 mod links;
 mod markdown;
+mod markup;
 mod memo;
 mod page_links;
 mod pages;
 mod playground;
 mod prepare;
 mod print;
+mod raw_html;
 mod search;
 mod slug;
 

@@ -53,6 +53,16 @@ pub(crate) struct LinkSite {
     pub text: Option<String>,
 }
 
+/// Raw HTML written in a lesson (a block's consecutive lines joined), and
+/// where it starts in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HtmlSite {
+    /// The HTML as written.
+    pub text: String,
+    /// Byte offset of its first character in the file.
+    pub offset: usize,
+}
+
 /// What a link resolves to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct LinkTarget {
@@ -71,6 +81,8 @@ pub(crate) struct Parsed<'a> {
     pub headings: Vec<Heading>,
     /// Every link and image, in order.
     pub links: Vec<LinkSite>,
+    /// Every piece of raw HTML, in order.
+    pub html: Vec<HtmlSite>,
     /// The text of the first level-1 heading.
     pub title: Option<String>,
     /// The first paragraph's text, shortened, for descriptions.
@@ -85,6 +97,8 @@ pub(crate) struct Outline {
     pub headings: Vec<Heading>,
     /// Every link and image, in order.
     pub links: Vec<LinkSite>,
+    /// Every piece of raw HTML, in order.
+    pub html: Vec<HtmlSite>,
     /// The text of the first level-1 heading.
     pub title: Option<String>,
     /// The first paragraph's text, shortened, for descriptions.
@@ -97,6 +111,7 @@ impl Parsed<'_> {
         Outline {
             headings: self.headings.clone(),
             links: self.links.clone(),
+            html: self.html.clone(),
             title: self.title.clone(),
             summary: self.summary.clone(),
         }
@@ -118,6 +133,7 @@ pub(crate) fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
         events,
         headings: Vec::new(),
         links: Vec::new(),
+        html: Vec::new(),
         title: None,
         summary: None,
     };
@@ -167,6 +183,20 @@ pub(crate) fn parse(body: &str, body_offset: usize) -> Parsed<'_> {
                     len: range.len(),
                     text,
                 });
+                i += 1;
+            }
+            Event::Html(text) | Event::InlineHtml(text) => {
+                let range = parsed.events[i].1.clone();
+                match parsed.html.last_mut() {
+                    // The next line of the same HTML block.
+                    Some(last) if last.offset + last.text.len() == range.start => {
+                        last.text.push_str(text);
+                    }
+                    _ => parsed.html.push(HtmlSite {
+                        text: text.to_string(),
+                        offset: range.start,
+                    }),
+                }
                 i += 1;
             }
             _ => i += 1,

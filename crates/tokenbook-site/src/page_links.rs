@@ -13,10 +13,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use memchr::{memchr, memchr2};
+use memchr::memchr;
 
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::links::{closest, is_external, percent_decode};
+use crate::markup::{decode_entities, for_each_attribute};
 
 /// One HTML page of the output.
 #[derive(Debug, Clone, Copy)]
@@ -322,102 +323,6 @@ fn file_of<'a>(target: &str, outputs: &HashSet<&'a str>) -> Option<&'a str> {
     outputs.get(index.as_str()).copied()
 }
 
-/// Calls `visit(tag, attribute, value, value_offset)` for every attribute
-/// of every start tag, names as written (compare them ignoring case). Comments, doctypes and the text
-/// of `script`, `style`, `textarea` and `title` are skipped.
-fn for_each_attribute(html: &str, mut visit: impl FnMut(&str, &str, &str, usize)) {
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    while let Some(found) = memchr(b'<', &bytes[at..]) {
-        let start = at + found;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            at = rest.find("-->").map_or(bytes.len(), |end| start + end + 3);
-            continue;
-        }
-        if rest.starts_with("</") || rest.starts_with("<!") || rest.starts_with("<?") {
-            at = memchr(b'>', &bytes[start..]).map_or(bytes.len(), |end| start + end + 1);
-            continue;
-        }
-        let name_len = rest[1..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            .count();
-        if name_len == 0 {
-            at = start + 1;
-            continue;
-        }
-        let tag = &rest[1..=name_len];
-        let mut i = start + 1 + name_len;
-        // Attribute by attribute up to `>`: jump to the next `=`, the name
-        // is the word before it, the value what follows.
-        loop {
-            let Some(found) = memchr2(b'=', b'>', &bytes[i..]) else {
-                i = bytes.len();
-                break;
-            };
-            let equals = i + found;
-            if bytes[equals] == b'>' {
-                i = equals + 1;
-                break;
-            }
-            let mut name_end = equals;
-            while name_end > i && bytes[name_end - 1].is_ascii_whitespace() {
-                name_end -= 1;
-            }
-            let mut name_start = name_end;
-            while name_start > i
-                && !bytes[name_start - 1].is_ascii_whitespace()
-                && !matches!(bytes[name_start - 1], b'/' | b'"' | b'\'')
-            {
-                name_start -= 1;
-            }
-            let mut v = equals + 1;
-            while v < bytes.len() && bytes[v].is_ascii_whitespace() {
-                v += 1;
-            }
-            let (value_start, value_end, next) = match bytes.get(v) {
-                Some(&quote @ (b'"' | b'\'')) => {
-                    let end = memchr(quote, &bytes[v + 1..]).map_or(bytes.len(), |e| v + 1 + e);
-                    (v + 1, end, end + 1)
-                }
-                _ => {
-                    let mut end = v;
-                    while end < bytes.len()
-                        && !bytes[end].is_ascii_whitespace()
-                        && bytes[end] != b'>'
-                    {
-                        end += 1;
-                    }
-                    (v, end, end)
-                }
-            };
-            if let (Some(name), Some(value)) = (
-                html.get(name_start..name_end),
-                html.get(value_start..value_end),
-            ) {
-                visit(tag, name, value, value_start);
-            }
-            i = next.min(bytes.len());
-        }
-        at = i.min(bytes.len());
-        if ["script", "style", "textarea", "title"]
-            .iter()
-            .any(|raw| tag.eq_ignore_ascii_case(raw))
-        {
-            let close = format!("</{tag}");
-            at = find_ignoring_case(&html[at..], &close).map_or(bytes.len(), |end| at + end);
-        }
-    }
-}
-
-fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 /// The URLs of a `srcset`, with their offsets in it.
 fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
     let mut urls = Vec::new();
@@ -439,50 +344,6 @@ fn refresh_url(content: &str) -> Option<(usize, &str)> {
     let url = content[at..].trim_matches(|c: char| c == '\'' || c == '"' || c.is_whitespace());
     let start = content[at..].find(url).map_or(at, |i| at + i);
     Some((start, url))
-}
-
-/// Attribute text with the character references HTML writers use.
-fn decode_entities(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.contains('&') {
-        return value.into();
-    }
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out.into()
 }
 
 #[cfg(test)]

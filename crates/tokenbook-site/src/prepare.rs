@@ -68,6 +68,12 @@ impl Prepared {
                 split_front_matter(&file.path, &text, &mut diagnostics);
             let body = &text[body_offset..];
             let outline = markdown::parse(body, body_offset).outline();
+            diagnostics.extend(crate::raw_html::check(
+                &file.path,
+                &text,
+                &outline.html,
+                &outline.links,
+            ));
             let anchors =
                 crate::hash::key_of(&outline.headings.iter().map(|h| &h.id).collect::<Vec<_>>());
             let sections = search::sections(body, body_offset, &outline.headings);
