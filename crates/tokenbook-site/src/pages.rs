@@ -120,6 +120,7 @@ struct RedirectPage<'a> {
     title: &'a str,
     target: String,
     canonical: String,
+    csp: &'static str,
 }
 
 /// What the page builders know about the course once every lesson is parsed.
@@ -372,6 +373,7 @@ impl SiteView<'_> {
             title: &self.titles[i],
             target: relative_url(alias_dir, &lesson.url),
             canonical: self.config.absolute_url(&lesson.url),
+            csp: CSP,
         }
         .render()
     }

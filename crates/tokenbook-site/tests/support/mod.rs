@@ -6,7 +6,8 @@
 use tokenbook_site::{SiteInput, SourceFile};
 
 /// The generator's own files (`static/`), which every page links to.
-pub(crate) const STATIC_FILES: [&str; 7] = [
+pub(crate) const STATIC_FILES: [&str; 8] = [
+    "favicon.svg",
     "css/site.css",
     "css/playground.css",
     "js/theme.js",
