@@ -58,6 +58,13 @@ pub(crate) struct Builder {
     pub(crate) search: Sender<SearchJob>,
 }
 
+/// Whether a problem was already printed on the terminal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    Already,
+    No,
+}
+
 impl Builder {
     /// Reads what changed, builds, reports, and on success writes what
     /// changed and tells the pages; on failure keeps the last good site and
@@ -67,7 +74,7 @@ impl Builder {
         if let Err(message) = self.read(changes) {
             // What was half read is read again, all of it, next time.
             self.tree = None;
-            return self.fail(shared, format!("error: {message}"));
+            return self.fail(shared, format!("error: {message}"), Shown::No);
         }
         let mut site = tokenbook_site::build_with(
             &self.input,
@@ -112,12 +119,12 @@ impl Builder {
                 .filter(|(_, d)| d.is_error())
                 .map(|(r, _)| r.as_str())
                 .collect();
-            return self.fail(shared, shown.join("\n\n"));
+            return self.fail(shared, shown.join("\n\n"), Shown::Already);
         }
         let written = site.files.len();
         if let Err(message) = self.write(&mut site, shared) {
             self.whole = true;
-            return self.fail(shared, format!("error: {message}"));
+            return self.fail(shared, format!("error: {message}"), Shown::No);
         }
         *shared.problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let _ = shared.notices.send(Notice::Reload);
@@ -137,7 +144,12 @@ impl Builder {
         }
     }
 
-    pub(crate) fn fail(&self, shared: &Shared, problem: String) {
+    /// Keeps the last good site, and shows `problem` on the terminal
+    /// (unless it is already there) and over every open page.
+    pub(crate) fn fail(&self, shared: &Shared, problem: String, shown: Shown) {
+        if shown == Shown::No {
+            eprintln!("{problem}\n");
+        }
         eprintln!("the last good site is still served; fix the problem and save again");
         *shared.problem.lock().unwrap_or_else(|e| e.into_inner()) = Some(problem.clone());
         let _ = shared.notices.send(Notice::Problem(problem));

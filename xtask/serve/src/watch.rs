@@ -1,10 +1,13 @@
 //! Watching (notify): the content and static directories, whose changes
 //! are rebuilt once a save has settled, and the templates and crates, which
 //! are compiled in (a change there is only reported: restart `serve`).
+//! The folders holding the content and static directories are watched too
+//! (not recursively), so a directory that is deleted and created again
+//! (`rm -rf content && cp -r … content`) is watched again and read whole.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
@@ -78,7 +81,7 @@ impl Batch {
 pub(crate) fn watch(
     mut builder: Builder,
     shared: Arc<Shared>,
-) -> Result<notify::RecommendedWatcher, String> {
+) -> Result<Arc<Mutex<notify::RecommendedWatcher>>, String> {
     use notify::{RecursiveMode, Watcher as _};
     let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -87,16 +90,24 @@ pub(crate) fn watch(
     .map_err(|e| format!("cannot watch for changes: {e}"))?;
     let root = repo_root();
     let compiled_in = [root.join("templates"), root.join("crates")];
-    for dir in [&builder.content, &builder.static_dir]
-        .into_iter()
-        .chain(compiled_in.iter())
-    {
+    let watched = [builder.content.clone(), builder.static_dir.clone()];
+    for dir in watched.iter().chain(compiled_in.iter()) {
         if dir.is_dir() {
             watcher
                 .watch(dir, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
         }
     }
+    for dir in &watched {
+        if let Some(parent) = std::path::absolute(dir).ok().and_then(|d| d.parent().map(Path::to_path_buf))
+            && parent.is_dir()
+        {
+            // Best effort: without it, only a replaced folder goes unseen.
+            let _ = watcher.watch(&parent, RecursiveMode::NonRecursive);
+        }
+    }
+    let watcher = Arc::new(Mutex::new(watcher));
+    let rewatcher = Arc::clone(&watcher);
     // Events name paths under the directory as watched (made absolute);
     // accept the canonical form too.
     let forms = |dir: &Path| -> Vec<PathBuf> {
@@ -133,13 +144,27 @@ pub(crate) fn watch(
             };
             let mut code = None;
             for path in batch.pending.keys() {
-                if let Some(rel) = relative(path, &content) {
+                let is_root = content.iter().chain(&static_dir).any(|root| root == path);
+                if is_root {
+                    // The directory itself was created, deleted or renamed:
+                    // watch it afresh (if it is there) and read it whole.
+                    changes.rescan = true;
+                    let mut watcher = rewatcher.lock().unwrap_or_else(|e| e.into_inner());
+                    for dir in &watched {
+                        let _ = watcher.unwatch(dir);
+                        if dir.is_dir() {
+                            let _ = watcher.watch(dir, RecursiveMode::Recursive);
+                        }
+                    }
+                } else if let Some(rel) = relative(path, &content) {
                     changes.content.push(rel);
                 } else if let Some(rel) = relative(path, &static_dir) {
                     changes.statics.push(rel);
-                } else {
+                } else if compiled_in.iter().any(|dir| path.starts_with(dir)) {
                     code = Some(path);
                 }
+                // Anything else is a sibling seen through the parent's
+                // watch (the output folder, say): not part of the site.
             }
             if let Some(code) = code {
                 eprintln!(

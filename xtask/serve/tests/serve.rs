@@ -720,3 +720,73 @@ fn writes_and_deletes_never_go_through_symlinks_in_the_output() {
         "precious"
     );
 }
+
+/// `rm -rf content && cp -r … content` left the watcher on a folder that no
+/// longer existed: no rebuild for any later edit. The watcher follows the
+/// new folder.
+#[test]
+fn the_watcher_follows_a_content_folder_that_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::write(copy.join("01_First.md"), "# First\n\nReplaced.\n").unwrap();
+    let server = start(&content, &tmp.path().join("public"));
+    let port = server.port;
+    let mut events = Events::open(port);
+
+    std::fs::remove_dir_all(&content).unwrap();
+    copy_dir(&copy, &content);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(port, "/01-first/").1.contains("Replaced.") {
+        assert!(Instant::now() < deadline, "the replaced folder was never built");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // And later edits inside the new folder are seen.
+    std::fs::write(content.join("01_First.md"), "# First\n\nEdited later.\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(port, "/01-first/").1.contains("Edited later.") {
+        assert!(Instant::now() < deadline, "an edit after the replacement was missed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = events.next();
+}
+
+/// A problem that is no lesson's diagnostic (here: the content folder is
+/// gone) reaches the terminal with its reason, not only the page overlay.
+#[test]
+fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let log = tmp.path().join("stderr.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask-serve"))
+        .args(["--port", "0", "--content"])
+        .arg(&content)
+        .arg("--out")
+        .arg(tmp.path().join("public"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(&log).unwrap().contains("built 1 lessons") {
+        assert!(Instant::now() < deadline, "serve never built");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::remove_dir_all(&content).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let reason = "the content directory";
+    while !std::fs::read_to_string(&log).unwrap().contains(reason) {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("no reason on the terminal:\n{}", std::fs::read_to_string(&log).unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
