@@ -306,8 +306,8 @@ pub(crate) fn split_front_matter(
 ) -> (FrontMatter, usize) {
     match front_matter::split(path, text) {
         Ok(split) => (split.front_matter, split.body_offset),
-        Err(d) => {
-            diagnostics.push(d);
+        Err(problems) => {
+            diagnostics.extend(problems);
             (FrontMatter::default(), 0)
         }
     }

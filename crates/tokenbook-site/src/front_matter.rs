@@ -36,8 +36,9 @@ pub(crate) struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Splits off and parses the front matter of the lesson at `path`.
-pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagnostic> {
+/// Splits off and parses the front matter of the lesson at `path`; on
+/// failure, every problem found.
+pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Vec<Diagnostic>> {
     let Some(rest) = strip_fence_line(source) else {
         return Ok(Split {
             front_matter: FrontMatter::default(),
@@ -52,8 +53,11 @@ pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagno
             let toml = &source[toml_start..offset];
             let body_offset = offset + line.len();
             let front_matter: FrontMatter = toml::from_str(toml)
-                .map_err(|e| toml_error(path, source, toml_start, &e, FIELDS))?;
-            check(path, source, toml_start, toml, &front_matter)?;
+                .map_err(|e| vec![toml_error(path, source, toml_start, &e, FIELDS)])?;
+            let problems = check(path, source, toml_start, toml, &front_matter);
+            if !problems.is_empty() {
+                return Err(problems);
+            }
             return Ok(Split {
                 front_matter,
                 body: &source[body_offset..],
@@ -62,13 +66,15 @@ pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Diagno
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        "front-matter/unclosed",
-        path,
-        "front matter opened with `+++` is never closed",
-    )
-    .at(source, 0, 3)
-    .with_hint("add a line holding only `+++` after the front matter"))
+    Err(vec![
+        Diagnostic::error(
+            "front-matter/unclosed",
+            path,
+            "front matter opened with `+++` is never closed",
+        )
+        .at(source, 0, 3)
+        .with_hint("add a line holding only `+++` after the front matter"),
+    ])
 }
 
 fn strip_fence_line(source: &str) -> Option<&str> {
@@ -84,15 +90,16 @@ fn check(
     toml_start: usize,
     toml: &str,
     fm: &FrontMatter,
-) -> Result<(), Diagnostic> {
+) -> Vec<Diagnostic> {
     let at_key = |key: &str| toml_start + toml.find(key).unwrap_or(0);
+    let mut problems = Vec::new();
     if let Some(slug) = &fm.slug
         && (slug.is_empty()
             || !slug
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
     {
-        return Err(
+        problems.push(
             Diagnostic::error("front-matter/slug", path, format!("invalid slug `{slug}`"))
                 .at(source, at_key("slug"), 4)
                 .with_hint(
@@ -103,33 +110,39 @@ fn check(
     if let Some(title) = &fm.title
         && title.trim().is_empty()
     {
-        return Err(Diagnostic::error("front-matter/title", path, "empty title")
-            .at(source, at_key("title"), 5)
-            .with_hint("remove the `title` line to use the first `#` heading, or give a title"));
+        problems.push(
+            Diagnostic::error("front-matter/title", path, "empty title")
+                .at(source, at_key("title"), 5)
+                .with_hint("remove the `title` line to use the first `#` heading, or give a title"),
+        );
     }
     for alias in &fm.aliases {
         let clean = alias.trim_matches('/');
+        // Characters no file name may hold on some system, and `?`/`#`,
+        // which would make the old address another one.
+        let unwritable = |c: char| c.is_control() || "\\:*?\"<>|#".contains(c);
         let bad = clean.is_empty()
-            || alias.contains("://")
-            || alias.contains('\\')
+            || alias.contains(unwritable)
             || clean
                 .split('/')
                 .any(|s| s.is_empty() || s == "." || s == "..");
         if bad {
-            return Err(Diagnostic::error(
-                "front-matter/alias",
-                path,
-                format!("invalid alias `{alias}`"),
-            )
-            .at(
-                source,
-                toml_start + toml.find(alias.as_str()).unwrap_or(0),
-                alias.len(),
-            )
-            .with_hint("an alias is an old path inside the site, e.g. `old/the-flow/`"));
+            problems.push(
+                Diagnostic::error(
+                    "front-matter/alias",
+                    path,
+                    format!("invalid alias `{}`", alias.escape_debug()),
+                )
+                .at(
+                    source,
+                    toml_start + toml.find(alias.as_str()).unwrap_or(0),
+                    alias.len(),
+                )
+                .with_hint("an alias is an old path inside the site, e.g. `old/the-flow/`, of letters, digits, `-`, `_`, `.` and `/`"),
+            );
         }
     }
-    Ok(())
+    problems
 }
 
 #[cfg(test)]
@@ -158,17 +171,40 @@ mod tests {
 
     #[test]
     fn errors_point_into_the_file() {
-        let e = split("a.md", "+++\ntitle = \"T\"\ndescripton = \"x\"\n+++\n").unwrap_err();
+        let first = |source: &str| split("a.md", source).unwrap_err().remove(0);
+        let e = first("+++\ntitle = \"T\"\ndescripton = \"x\"\n+++\n");
         assert_eq!((e.line, e.column), (3, 1));
         assert!(e.hint.unwrap().contains("description"));
-        let e = split("a.md", "+++\ntitle = T\n+++\n").unwrap_err();
+        let e = first("+++\ntitle = T\n+++\n");
         assert_eq!(e.line, 2);
-        let e = split("a.md", "+++\ntitle = \"T\"\n").unwrap_err();
+        let e = first("+++\ntitle = \"T\"\n");
         assert!(e.message.contains("never closed"));
-        let e = split("a.md", "+++\nslug = \"a/b\"\n+++\n").unwrap_err();
+        let e = first("+++\nslug = \"a/b\"\n+++\n");
         assert!(e.message.contains("slug"));
-        let e = split("a.md", "+++\naliases = [\"../x\"]\n+++\n").unwrap_err();
+        let e = first("+++\naliases = [\"../x\"]\n+++\n");
         assert!(e.message.contains("alias"));
+    }
+
+    /// Every bad alias and the bad slug are reported, not only the first,
+    /// and names a file system cannot hold (NUL, control characters,
+    /// `:` and other characters Windows forbids) are refused here rather
+    /// than failing when the redirect is written.
+    #[test]
+    fn every_problem_of_the_front_matter_is_reported() {
+        let source = "+++\nslug = \"../x\"\naliases = [\"../up/\", \"ok/\", \"a\\u0000b/\", \"c:d/\", \"tab\\there/\", \"q?x/\"]\n+++\n# T\n";
+        let problems = split("a.md", source).unwrap_err();
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "invalid slug `../x`",
+                "invalid alias `../up/`",
+                "invalid alias `a\\0b/`",
+                "invalid alias `c:d/`",
+                "invalid alias `tab\\there/`",
+                "invalid alias `q?x/`",
+            ]
+        );
     }
 
     #[test]

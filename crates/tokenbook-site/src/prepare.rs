@@ -112,25 +112,49 @@ fn decode(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> String {
         .bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&file.bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let bad = &bytes[e.valid_up_to()..bytes.len().min(e.valid_up_to() + 4)];
-            let shown: Vec<String> = bad
-                .iter()
-                .take(e.error_len().unwrap_or(bad.len()).max(1))
-                .map(|b| format!("0x{b:02X}"))
-                .collect();
-            diagnostics.push(
-                Diagnostic::error("encoding/invalid-utf8", &file.path, format!("the file is not valid UTF-8: byte {} cannot start or continue a character", shown.join(" ")))
-                    .at(&lossy, e.valid_up_to(), 1)
-                    .with_hint("save the file as UTF-8 in your editor; text pasted from a Windows program is often Windows-1252"),
-            );
-            lossy
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    // Every invalid sequence, at its place in the repaired text (where it
+    // became one U+FFFD).
+    let mut lossy = String::with_capacity(bytes.len() + 16);
+    let mut places = Vec::new();
+    for chunk in bytes.utf8_chunks() {
+        lossy.push_str(chunk.valid());
+        let invalid = chunk.invalid();
+        if !invalid.is_empty() {
+            places.push((lossy.len(), invalid));
+            lossy.push(char::REPLACEMENT_CHARACTER);
         }
     }
+    let shown_places = places.len().min(MAX_ENCODING_PROBLEMS);
+    for (index, (offset, invalid)) in places.iter().take(shown_places).enumerate() {
+        let shown: Vec<String> = invalid.iter().map(|b| format!("0x{b:02X}")).collect();
+        let what = match shown.as_slice() {
+            [one] => format!("byte {one} cannot start or continue a character"),
+            _ => format!("bytes {} do not form a whole character", shown.join(" ")),
+        };
+        let mut problem = Diagnostic::error(
+            "encoding/invalid-utf8",
+            &file.path,
+            format!("the file is not valid UTF-8: {what}"),
+        )
+        .at(&lossy, *offset, 1)
+        .with_hint("save the file as UTF-8 in your editor; text pasted from a Windows program is often Windows-1252");
+        if index + 1 == shown_places && places.len() > shown_places {
+            problem = problem.with_hint(format!(
+                "and {} more invalid sequences in this file; save it as UTF-8 in your editor",
+                places.len() - shown_places
+            ));
+        }
+        diagnostics.push(problem);
+    }
+    lossy
 }
+
+/// Invalid UTF-8 sequences reported per file; a file in another encoding
+/// would otherwise give one error per accented letter.
+const MAX_ENCODING_PROBLEMS: usize = 20;
 
 #[cfg(test)]
 mod tests {
@@ -141,6 +165,46 @@ mod tests {
             path: path.to_string(),
             bytes: bytes.to_vec(),
         }
+    }
+
+    /// Every invalid sequence is reported where it is, not only the first.
+    #[test]
+    fn every_invalid_utf8_sequence_is_located() {
+        let prepared = Prepared::new(&file(
+            "a.md",
+            b"# A\n\n\xff\xfe broken\n\nand more \xc3\x28 here \xe2\x82\n",
+        ));
+        let found: Vec<(usize, usize, &str)> = prepared
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "encoding/invalid-utf8")
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    3,
+                    1,
+                    "the file is not valid UTF-8: byte 0xFF cannot start or continue a character"
+                ),
+                (
+                    3,
+                    2,
+                    "the file is not valid UTF-8: byte 0xFE cannot start or continue a character"
+                ),
+                (
+                    5,
+                    10,
+                    "the file is not valid UTF-8: byte 0xC3 cannot start or continue a character"
+                ),
+                (
+                    5,
+                    18,
+                    "the file is not valid UTF-8: bytes 0xE2 0x82 do not form a whole character"
+                ),
+            ]
+        );
     }
 
     #[test]

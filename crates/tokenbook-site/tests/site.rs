@@ -191,12 +191,23 @@ fn aliases_redirect_and_the_sitemap_and_404_exist() {
 fn every_page_carries_the_csp_and_names_an_icon() {
     let build = build(&fixture());
     let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self';";
-    let pages: Vec<_> = build.files.iter().filter(|f| f.path.ends_with(".html")).collect();
-    assert!(pages.iter().any(|f| f.path == "old/flow/index.html"), "a redirect is among them");
+    let pages: Vec<_> = build
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .collect();
+    assert!(
+        pages.iter().any(|f| f.path == "old/flow/index.html"),
+        "a redirect is among them"
+    );
     for file in pages {
         let html = String::from_utf8_lossy(&file.contents);
         assert!(html.contains(csp), "{}: no CSP", file.path);
-        assert!(html.contains("<link rel=\"icon\""), "{}: no icon", file.path);
+        assert!(
+            html.contains("<link rel=\"icon\""),
+            "{}: no icon",
+            file.path
+        );
     }
 }
 
