@@ -104,6 +104,9 @@ pub const USER_APP_CLIENT_ID: &str = "expense-dashboard";
 pub const USER_SUBJECT: &str = "user-7d3f9a21";
 /// That person's name.
 pub const USER_NAME: &str = "Ada Example";
+/// How long that person's access tokens live, in seconds: lesson "No User
+/// Involved" shows one issued at 09:00:00 that expires at 09:10:00.
+pub const USER_TOKEN_LIFETIME: i64 = 600;
 
 /// The client with this id.
 pub fn client(id: &str) -> Option<&'static Client> {

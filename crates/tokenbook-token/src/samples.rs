@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::error::TokenError;
 use crate::facts::{
     BILLING_SERVICE, ISSUER, LEDGER_API, REPORTS_API, SIGNING_KEY_ID, UNGRANTED_SCOPE,
-    USER_APP_CLIENT_ID, USER_NAME, USER_SUBJECT,
+    USER_APP_CLIENT_ID, USER_NAME, USER_SUBJECT, USER_TOKEN_LIFETIME,
 };
 use crate::sign::{access_token_header, encode_part, sign_rs256, sign_with_header};
 
@@ -147,7 +147,7 @@ pub fn mint_samples(keys: &SampleKeys, now: i64) -> Result<Vec<Sample>, TokenErr
         sample(
             "alg-confusion",
             "Algorithm confusion",
-            "A token signed with HS256 using the issuer's public key as the HMAC secret passes a naive check; an API that pins RS256 refuses it before looking at the signature.",
+            "A token signed with HS256 using the issuer's public key as the HMAC secret fools only an API whose library lets the header choose the algorithm; an API that pins RS256 refuses it before looking at the signature.",
             algorithm_confusion(keys, &app_claims("alg-confusion", now))?,
             "ledger:read",
         ),
@@ -195,7 +195,7 @@ fn user_claims(now: i64) -> Value {
         "email": "ada@example.com",
         "auth_time": now - 5 * MINUTE,
         "iat": now,
-        "exp": now + HOUR,
+        "exp": now + USER_TOKEN_LIFETIME,
         "jti": "FAKE-jti-user-token",
     })
 }
@@ -233,7 +233,7 @@ fn with(mut claims: Value, changes: Value) -> Value {
 
 /// `alg: none`, an empty signature.
 fn unsecured(claims: &Value) -> String {
-    let header = json!({"alg": "none", "typ": "at+jwt"});
+    let header = json!({"typ": "at+jwt", "alg": "none"});
     format!("{}.{}.", encode_part(&header), encode_part(claims))
 }
 
@@ -246,14 +246,33 @@ fn tampered(token: &str) -> Result<String, TokenError> {
     Ok(format!("{header}.{}.{signature}", encode_part(&payload)))
 }
 
-/// The classic attack: HS256, with the issuer's public key PEM (exactly the
-/// text anyone can download) as the HMAC secret, and the RSA key's kid.
+/// The classic attack: HS256, with the issuer's public key in PEM as the
+/// HMAC secret, and the RSA key's kid.
 fn algorithm_confusion(keys: &SampleKeys, claims: &Value) -> Result<String, TokenError> {
+    let secret = published_public_pem(keys).ok_or_else(unreadable_public_key)?;
     sign_with_header(
         &access_token_header("HS256", Some(SIGNING_KEY_ID)),
         claims,
-        &EncodingKey::from_secret(keys.rsa_public_pem.as_bytes()),
+        &EncodingKey::from_secret(secret.as_bytes()),
         Algorithm::HS256,
+    )
+}
+
+/// The public key as an attacker rebuilds it from the published JWKS: the
+/// PEM block alone (`BEGIN PUBLIC KEY`, 64-character lines, `END PUBLIC
+/// KEY` and a newline), as `openssl rsa -pubout` writes it. The key file's
+/// comment lines are not part of it.
+fn published_public_pem(keys: &SampleKeys) -> Option<String> {
+    let start = keys.rsa_public_pem.find("-----BEGIN PUBLIC KEY-----")?;
+    let end_marker = "-----END PUBLIC KEY-----";
+    let end = keys.rsa_public_pem[start..].find(end_marker)? + start + end_marker.len();
+    Some(format!("{}\n", &keys.rsa_public_pem[start..end]))
+}
+
+fn unreadable_public_key() -> TokenError {
+    TokenError::new(
+        "The RSA public key could not be read.",
+        "Give a PEM block starting with -----BEGIN PUBLIC KEY-----.",
     )
 }
 
@@ -266,12 +285,7 @@ pub fn public_jwks(keys: &SampleKeys) -> String {
 /// [`public_jwks`], with the reason when the public key cannot be read.
 pub fn try_public_jwks(keys: &SampleKeys) -> Result<String, TokenError> {
     crate::install_crypto();
-    let unreadable = || {
-        TokenError::new(
-            "The RSA public key could not be read.",
-            "Give a PEM block starting with -----BEGIN PUBLIC KEY-----.",
-        )
-    };
+    let unreadable = unreadable_public_key;
     let key = crate::pem::public_decoding_key(keys.rsa_public_pem).ok_or_else(unreadable)?;
     let jwk = jsonwebtoken::jwk::Jwk::from_decoding_key(&key, Some(Algorithm::RS256))
         .map_err(|_| unreadable())?;
@@ -364,6 +378,10 @@ mod tests {
         let user = decode(&sample("user-token").token).expect("decodes");
         assert_eq!(user.payload["sub"], USER_SUBJECT);
         assert_eq!(user.payload["client_id"], USER_APP_CLIENT_ID);
+        assert_eq!(
+            user.payload["exp"].as_i64().unwrap() - user.payload["iat"].as_i64().unwrap(),
+            USER_TOKEN_LIFETIME
+        );
         let scopes = user.payload["scope"].as_str().unwrap();
         assert!(
             scopes.split(' ').all(|s| s.starts_with("ledger:")),
@@ -516,10 +534,11 @@ mod tests {
     #[test]
     fn the_confusion_token_is_a_correct_hmac_of_the_public_key() {
         let token = sample("alg-confusion").token;
+        let pem = published_public_pem(&course_keys()).expect("a PEM block");
         let naive = validate(
             &token,
             &ValidationOptions {
-                key: KeyInput::HmacSecret(course_keys().rsa_public_pem.to_owned()),
+                key: KeyInput::HmacSecret(pem),
                 ..ValidationOptions::at(NOW)
             },
         );
@@ -535,6 +554,36 @@ mod tests {
             naive.valid,
             "a server verifying with the public key as HMAC secret is fooled"
         );
+    }
+
+    /// Anyone can rebuild the HMAC secret of the attack from the JWKS the
+    /// course publishes, without the key file and its comment lines.
+    #[test]
+    fn the_confusion_secret_is_the_pem_rebuilt_from_the_jwks() {
+        use base64::Engine as _;
+        use rsa::pkcs8::{EncodePublicKey, LineEnding};
+        let jwks: Value = serde_json::from_str(&public_jwks(&course_keys())).expect("JSON");
+        let number = |member: &str| {
+            let text = jwks["keys"][0][member].as_str().expect(member);
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(text)
+                .expect("base64url");
+            rsa::BigUint::from_bytes_be(&bytes)
+        };
+        let key = rsa::RsaPublicKey::new(number("n"), number("e")).expect("RSA key");
+        let rebuilt = key.to_public_key_pem(LineEnding::LF).expect("PEM");
+        let published = published_public_pem(&course_keys()).expect("a PEM block");
+        assert_eq!(rebuilt, published);
+        assert!(published.ends_with("-----END PUBLIC KEY-----\n"));
+        // The key file as shipped, comments included, is another secret.
+        let with_comments = validate(
+            &sample("alg-confusion").token,
+            &ValidationOptions {
+                key: KeyInput::HmacSecret(course_keys().rsa_public_pem.to_owned()),
+                ..ValidationOptions::at(NOW)
+            },
+        );
+        assert_eq!(failed_checks(&with_comments), ["signature"]);
     }
 
     #[test]
@@ -562,6 +611,12 @@ mod tests {
         for sample in samples() {
             let decoded = decode(&sample.token).expect("decodes");
             assert_eq!(decoded.header["typ"], "at+jwt", "{}", sample.id);
+            // typ first, as in the lessons: {"typ":"at+jwt","alg":…
+            assert!(
+                sample.token.starts_with("eyJ0eXAiOiJhdCtqd3QiLCJhbGciOi"),
+                "{}",
+                sample.id
+            );
             assert!(
                 decoded.payload["jti"]
                     .as_str()

@@ -1,6 +1,7 @@
-//! Signing access tokens: the header (`alg`, `typ: at+jwt`, `kid`) and the
-//! claims are serialized in the order given, base64url-encoded and signed
-//! through `jsonwebtoken::crypto::sign`.
+//! Signing access tokens: the header (`typ: at+jwt`, `alg`, `kid`, in the
+//! order of RFC 9068's example and of the lessons' tokens) and the claims
+//! are serialized in the order given, base64url-encoded and signed through
+//! `jsonwebtoken::crypto::sign`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,7 +14,7 @@ use crate::error::TokenError;
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 
 /// Signs `claims` (a JSON object) with HS256 and the shared `secret`.
-/// The header is `{"alg":"HS256","typ":"at+jwt","kid":…}`, `kid` only when
+/// The header is `{"typ":"at+jwt","alg":"HS256","kid":…}`, `kid` only when
 /// given. Works in the browser too.
 pub fn sign_hs256(claims: &Value, secret: &[u8], kid: Option<&str>) -> Result<String, TokenError> {
     if secret.is_empty() {
@@ -53,11 +54,12 @@ pub fn sign_rs256(
     )
 }
 
-/// `{"alg": alg, "typ": "at+jwt", "kid": kid}` in this order.
+/// `{"typ": "at+jwt", "alg": alg, "kid": kid}` in this order, so that every
+/// token starts `eyJ0eXAiOiJhdCtqd3Qi` like the lessons' examples.
 pub(crate) fn access_token_header(alg: &str, kid: Option<&str>) -> Value {
     let mut header = Map::new();
-    header.insert("alg".to_owned(), Value::from(alg));
     header.insert("typ".to_owned(), Value::from(ACCESS_TOKEN_TYPE));
+    header.insert("alg".to_owned(), Value::from(alg));
     if let Some(kid) = kid {
         header.insert("kid".to_owned(), Value::from(kid));
     }
@@ -139,7 +141,17 @@ mod tests {
         let decoded = decode(&token).expect("decodes");
         assert_eq!(
             decoded.header,
-            json!({"alg": "HS256", "typ": "at+jwt", "kid": "FAKE-course-hmac-1"})
+            json!({"typ": "at+jwt", "alg": "HS256", "kid": "FAKE-course-hmac-1"})
+        );
+        // Map equality ignores order; the order is what the token starts with.
+        let header = json!({"typ": "at+jwt", "alg": "HS256", "kid": "FAKE-course-hmac-1"});
+        assert!(
+            token.starts_with(&format!("{}.", encode_part(&header))),
+            "{token}"
+        );
+        assert!(
+            token.starts_with("eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJIUzI1NiIs"),
+            "{token}"
         );
         assert_eq!(decoded.payload, claims());
         assert_eq!(decoded.signature_bytes, 32);
@@ -163,8 +175,10 @@ mod tests {
         assert_eq!(first, second);
         assert_eq!(
             decode(&first).expect("decodes").header,
-            json!({"alg": "HS256", "typ": "at+jwt"})
+            json!({"typ": "at+jwt", "alg": "HS256"})
         );
+        let header = encode_part(&json!({"typ": "at+jwt", "alg": "HS256"}));
+        assert!(first.starts_with(&format!("{header}.")), "{first}");
     }
 
     #[test]
