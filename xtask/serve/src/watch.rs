@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use xtask::{read, repo_root};
@@ -99,7 +99,9 @@ pub(crate) fn watch(
         }
     }
     for dir in &watched {
-        if let Some(parent) = std::path::absolute(dir).ok().and_then(|d| d.parent().map(Path::to_path_buf))
+        if let Some(parent) = std::path::absolute(dir)
+            .ok()
+            .and_then(|d| d.parent().map(Path::to_path_buf))
             && parent.is_dir()
         {
             // Best effort: without it, only a replaced folder goes unseen.

@@ -741,14 +741,20 @@ fn the_watcher_follows_a_content_folder_that_is_replaced() {
     copy_dir(&copy, &content);
     let deadline = Instant::now() + Duration::from_secs(20);
     while !get(port, "/01-first/").1.contains("Replaced.") {
-        assert!(Instant::now() < deadline, "the replaced folder was never built");
+        assert!(
+            Instant::now() < deadline,
+            "the replaced folder was never built"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // And later edits inside the new folder are seen.
     std::fs::write(content.join("01_First.md"), "# First\n\nEdited later.\n").unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !get(port, "/01-first/").1.contains("Edited later.") {
-        assert!(Instant::now() < deadline, "an edit after the replacement was missed");
+        assert!(
+            Instant::now() < deadline,
+            "an edit after the replacement was missed"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = events.next();
@@ -773,7 +779,10 @@ fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !std::fs::read_to_string(&log).unwrap().contains("built 1 lessons") {
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("built 1 lessons")
+    {
         assert!(Instant::now() < deadline, "serve never built");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -783,7 +792,10 @@ fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
     while !std::fs::read_to_string(&log).unwrap().contains(reason) {
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("no reason on the terminal:\n{}", std::fs::read_to_string(&log).unwrap());
+            panic!(
+                "no reason on the terminal:\n{}",
+                std::fs::read_to_string(&log).unwrap()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
