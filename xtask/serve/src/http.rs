@@ -77,8 +77,21 @@ pub(crate) async fn serve_file(
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let raw = request.uri().path().to_string();
+    let mut raw = request.uri().path().to_string();
     let head = request.method() == Method::HEAD;
+    // The course's base path is served as the root too (the 404 page
+    // links from it), unless a file of the site lives at that path.
+    let base = shared
+        .base_path
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if base != "/"
+        && let Some(rest) = raw.strip_prefix(base.as_str())
+        && resolve(&shared.out, &raw).is_none()
+    {
+        raw = format!("/{rest}");
+    }
     let Some(path) = resolve(&shared.out, &raw) else {
         return not_found(&shared.out, head);
     };

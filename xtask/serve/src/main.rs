@@ -69,6 +69,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         out: args.dirs.out.clone(),
         notices,
         problem: Mutex::new(None),
+        base_path: Mutex::new("/".to_string()),
         search: Mutex::default(),
     });
     let (search, jobs) = std::sync::mpsc::channel();

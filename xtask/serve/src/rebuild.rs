@@ -127,6 +127,15 @@ impl Builder {
             return self.fail(shared, format!("error: {message}"), Shown::No);
         }
         *shared.problem.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        let config = self
+            .input
+            .sources
+            .iter()
+            .find(|source| source.path == "site.toml")
+            .and_then(|source| std::str::from_utf8(&source.bytes).ok())
+            .and_then(|text| tokenbook_site::SiteConfig::parse(text).ok());
+        *shared.base_path.lock().unwrap_or_else(|e| e.into_inner()) =
+            config.map_or_else(|| "/".to_string(), |config| config.base_path());
         let _ = shared.notices.send(Notice::Reload);
         if site.search.is_none() {
             // The index was written with the pages.

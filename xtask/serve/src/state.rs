@@ -23,6 +23,9 @@ pub(crate) struct Shared {
     pub(crate) out: PathBuf,
     pub(crate) notices: broadcast::Sender<Notice>,
     pub(crate) problem: Mutex<Option<String>>,
+    /// The path of the course's `base_url` (`/course/`), which the 404
+    /// page links from; also served, as the root.
+    pub(crate) base_path: Mutex<String>,
     /// The search index as written. Its lock is also held while the whole
     /// output is replaced, so the two never write at once.
     pub(crate) search: Mutex<SearchState>,

@@ -802,3 +802,33 @@ fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The 404 page links from the base URL's path (it is served at any
+/// address), so `serve` answers that path too: the page keeps its styles.
+#[test]
+fn the_base_path_is_served_so_the_404_page_keeps_its_styles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(
+        content.join("site.toml"),
+        "title = \"Sub\"\nbase_url = \"https://example.org/course/\"\n",
+    )
+    .unwrap();
+    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
+    let server = start(&content, &tmp.path().join("public"));
+    let (status, page) = get(server.port, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(page.contains("href=\"/course/css/site.css\""), "{page}");
+    assert_eq!(get(server.port, "/course/css/site.css").0, 200);
+    assert!(
+        get(server.port, "/course/01-first/index.html")
+            .1
+            .contains("Hello.")
+    );
+    assert_eq!(
+        get(server.port, "/css/site.css").0,
+        200,
+        "the root still works"
+    );
+}
