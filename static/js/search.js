@@ -1,7 +1,8 @@
 // The search box in the header, kept tiny because every page loads it: it
 // builds the box (so a page without JavaScript shows none), makes "/"
-// focus it, and loads the search itself (search-engine.js) only when the
-// box gets focus. The index is read from search/ beside js/.
+// focus it, and loads the search itself (search-core.js, then
+// search-engine.js) only when the box gets focus. The index is read from
+// search/ beside js/.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
@@ -37,12 +38,17 @@
   function load() {
     if (loading) return;
     loading = true;
-    var script = document.createElement("script");
-    script.src = here.replace(/search\.js(\?.*)?$/, "search-engine.js");
-    script.onerror = function () {
-      document.getElementById("search-live").textContent = "Search could not be loaded.";
-    };
-    document.head.appendChild(script);
+    // Scripts added with async false run in the order they were added: the
+    // engine after the core it uses.
+    ["search-core.js", "search-engine.js"].forEach(function (name) {
+      var script = document.createElement("script");
+      script.src = here.replace(/search\.js(\?.*)?$/, name);
+      script.async = false;
+      script.onerror = function () {
+        document.getElementById("search-live").textContent = "Search could not be loaded.";
+      };
+      document.head.appendChild(script);
+    });
   }
 
   input.addEventListener("focus", load);
