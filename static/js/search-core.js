@@ -123,7 +123,8 @@
 
   // The number written from `at` of `text` in 5-bit groups, least
   // significant first, 32 added to every letter but the last (rice.rs:
-  // push_number): [number, where the next code starts].
+  // push_number): [number, where the next code starts]. A text cut short
+  // ends the number (a damaged index gives wrong results, never a hang).
   function readNumber(text, at) {
     var n = 0;
     var scale = 1;
@@ -132,7 +133,7 @@
       v = letter(text, at++);
       n += (v & 31) * scale;
       scale *= 32;
-    } while (v & 32);
+    } while (v & 32 && at < text.length);
     return [n, at];
   }
 
@@ -150,6 +151,8 @@
     var left = 0;
     function bit() {
       if (!left) {
+        // Past the end (a damaged index): zeros, so every loop ends.
+        if (i >= text.length) return 0;
         bits = letter(text, i++);
         left = 6;
       }
