@@ -29,21 +29,8 @@ export const STEPS = [
 /** The check (tokenbook-token's CHECK_NAMES) whose failure makes the simulated API answer 403. */
 export const SCOPE_CHECK = "scope";
 
-/** Creates an element with attributes and children (strings become text). */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+/** The site's element builder (site.js, which loads this module): strings become text, never HTML. */
+const { el } = window.tokenbook;
 
 /** Text with `code` spans: backquoted parts become <code>, as text nodes. */
 function rich(text) {

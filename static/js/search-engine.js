@@ -16,25 +16,22 @@
 // The box is an ARIA combobox with a listbox popup: ↑/↓ move through the
 // results, Enter opens one, Escape closes the list (and a second Escape
 // clears the box); Tab reaches the list's panel, to scroll it. Text from the
-// index and the pages is untrusted: results are built with createElement
-// and textContent only, never as HTML.
+// index and the pages is untrusted: results are built with site.js's
+// element builder (elements and text nodes), never as HTML.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var core = window.tokenbookSearchCore;
+  var el = window.tokenbook && window.tokenbook.el;
   var input = document.getElementById("search-input");
   var panel = document.getElementById("search-panel");
   var list = document.getElementById("search-results");
   var note = document.getElementById("search-note");
   var live = document.getElementById("search-live");
-  if (!here || !core || !input || !panel || !list || !note || !live) return;
+  if (!here || !core || !el || !input || !panel || !list || !note || !live) return;
   var root = here.replace(/js\/search-engine\.js(\?.*)?$/, "");
   // Opened from file://, a one-line note says why results have no snippet.
-  var offline = document.createElement("p");
-  offline.className = "search-note";
-  offline.id = "search-offline";
-  offline.textContent = "Snippets need the site served over HTTP.";
-  offline.hidden = true;
+  var offline = el("p", { class: "search-note", id: "search-offline", hidden: true }, "Snippets need the site served over HTTP.");
   panel.appendChild(offline);
 
   var MAX_RESULTS = 8;
@@ -68,9 +65,7 @@
       entry.reject = reject;
     });
     parts[name] = entry;
-    var script = document.createElement("script");
-    script.src = root + "search/" + name + ".js" + query;
-    script.async = true;
+    var script = el("script", { src: root + "search/" + name + ".js" + query, async: true, onload: settle, onerror: settle });
     function settle() {
       script.remove();
       if (entry.done) return;
@@ -78,8 +73,6 @@
       delete parts[name];
       entry.reject(new Error("search/" + name + ".js did not load"));
     }
-    script.onload = settle;
-    script.onerror = settle;
     document.head.appendChild(script);
     return entry.promise;
   }
@@ -315,8 +308,7 @@
             var text = texts.own;
             if (!core.matches(text, result.matched).length && core.matches(texts.whole, result.matched).length) text = texts.whole;
             if (!text) return;
-            var span = document.createElement("span");
-            span.className = "search-snippet";
+            var span = el("span", { class: "search-snippet" });
             snippet(span, text, result.matched);
             option.appendChild(span);
           },
@@ -340,9 +332,7 @@
       var end = Math.min(r[1], to);
       if (end <= start) return;
       if (start > at) parent.appendChild(document.createTextNode(text.slice(at, start)));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(start, end);
-      parent.appendChild(mark);
+      parent.appendChild(el("mark", null, text.slice(start, end)));
       at = end;
     });
     if (at < to) parent.appendChild(document.createTextNode(text.slice(at, to)));
@@ -398,25 +388,15 @@
     input.removeAttribute("aria-activedescendant");
     list.textContent = "";
     hits.forEach(function (hit, i) {
-      var option = document.createElement("li");
-      option.id = "search-option-" + i;
-      option.className = "search-result";
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-      option.dataset.page = hit.page;
-      var heading = document.createElement("span");
-      heading.className = "search-heading";
       // A lesson without a title heading opens with its title from the file name.
       var title = hit.heading || hit.title;
+      var heading = el("span", { class: "search-heading" });
       appendMarked(heading, title, core.matches(title, result.matched), 0, title.length);
-      if (!hit.opening) {
-        var lesson = document.createElement("span");
-        lesson.className = "search-lesson";
-        lesson.textContent = hit.title;
-        option.appendChild(lesson);
-      }
-      option.appendChild(heading);
-      list.appendChild(option);
+      list.appendChild(
+        el("li", { id: "search-option-" + i, class: "search-result", role: "option", "aria-selected": "false", "data-page": hit.page },
+          hit.opening ? null : el("span", { class: "search-lesson" }, hit.title),
+          heading),
+      );
     });
     list.hidden = hits.length === 0;
     offline.hidden = !OFFLINE || hits.length === 0;

@@ -50,12 +50,13 @@ const HOOKS = `data:text/javascript,${encodeURIComponent(
 
 /**
  * Imports static/js/playground.js as a page without a playground would
- * run it (it finds no section to bring alive), its WebAssembly glue
- * stubbed out, and returns its exports.
+ * run it (it finds no section to bring alive; site.js's window.tokenbook is
+ * there but unused), its WebAssembly glue stubbed out, and returns its
+ * exports.
  */
 export async function importPlayground() {
   register(HOOKS);
   globalThis.document ??= { querySelectorAll: () => [] };
-  globalThis.window ??= globalThis;
+  globalThis.window ??= { tokenbook: {} };
   return import(pathToFileURL(path.join(repoRoot, 'static/js/playground.js')).href);
 }
