@@ -91,7 +91,7 @@
       root.setAttribute("data-theme", next);
       try {
         localStorage.setItem("tokenbook-theme", next);
-      } catch (e) {
+      } catch {
         // Not remembered, but switched for this page.
       }
       label();
@@ -225,10 +225,10 @@
       field.value = text;
       document.body.appendChild(field);
       field.select();
-      var ok = false;
+      var ok;
       try {
         ok = document.execCommand("copy");
-      } catch (e) {
+      } catch {
         ok = false;
       }
       field.remove();
