@@ -14,28 +14,23 @@
 
 import init, { inspectToken, validateToken } from "../wasm/tokenbook_wasm.js";
 
-const STEPS = [
-  ["decode", "Decode & explain"],
-  ["validate", "Validate"],
-  ["flow", "The flow"],
-  ["leak", "The leak"],
+/**
+ * The steps, in tab order: the name `#step=` and a fence's `step=` use
+ * (tokenbook-site's playground STEPS; the unit tests hold the two to
+ * tests/golden/playground.json), the tab's label, and what draws its panel.
+ */
+export const STEPS = [
+  { id: "decode", label: "Decode & explain", render: (playground) => playground.renderDecode() },
+  { id: "validate", label: "Validate", render: (playground) => playground.renderValidate() },
+  { id: "flow", label: "The flow", render: (playground) => playground.renderFlow() },
+  { id: "leak", label: "The leak", render: (playground) => playground.renderLeak() },
 ];
 
-/** Creates an element with attributes and children (strings become text). */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+/** The check (tokenbook-token's CHECK_NAMES) whose failure makes the simulated API answer 403. */
+export const SCOPE_CHECK = "scope";
+
+/** The site's element builder (site.js, which loads this module): strings become text, never HTML. */
+const { el } = window.tokenbook;
 
 /** Text with `code` spans: backquoted parts become <code>, as text nodes. */
 function rich(text) {
@@ -80,7 +75,7 @@ class Playground {
     this.section = section;
     this.data = data;
     // The Leak step needs the course's leaky app (site.toml, [playground]).
-    this.steps = STEPS.filter(([id]) => id !== "leak" || data.naive_app);
+    this.steps = STEPS.filter((step) => step.id !== "leak" || data.naive_app);
     this.samples = new Map(data.samples.map((s) => [s.id, s]));
     const fragment = readFragment();
     this.state = {
@@ -105,7 +100,7 @@ class Playground {
 
   /** True when this playground has the step `id`. */
   hasStep(id) {
-    return this.steps.some(([step]) => step === id);
+    return this.steps.some((step) => step.id === id);
   }
 
   get token() {
@@ -125,7 +120,7 @@ class Playground {
 
     this.tabs = el("div", { class: "pg-tabs", role: "tablist", "aria-label": "Playground steps" });
     this.panels = new Map();
-    for (const [step, label] of this.steps) {
+    for (const { id: step, label } of this.steps) {
       const tab = el("button", {
         type: "button",
         role: "tab",
@@ -168,12 +163,12 @@ class Playground {
 
   tabKey(event, step) {
     const steps = this.steps;
-    const index = steps.findIndex(([id]) => id === step);
+    const index = steps.findIndex((s) => s.id === step);
     const move = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
     if (!move) return;
     event.preventDefault();
     event.stopPropagation();
-    const next = steps[(index + move + steps.length) % steps.length][0];
+    const next = steps[(index + move + steps.length) % steps.length].id;
     this.go(next);
     this.tabs.querySelector(`[aria-controls$="-panel-${next}"]`).focus();
   }
@@ -224,8 +219,8 @@ class Playground {
       tab.setAttribute("aria-selected", String(active));
       tab.tabIndex = active ? 0 : -1;
     }
-    const panel = this.panels.get(this.state.step);
-    panel.replaceChildren(...this[`render_${this.state.step}`]());
+    const current = this.steps.find((step) => step.id === this.state.step);
+    this.panels.get(current.id).replaceChildren(...current.render(this));
   }
 
   inspect(token = this.token) {
@@ -241,7 +236,7 @@ class Playground {
     return el("div", { class: "pg-problem", role: "alert" }, el("p", {}, el("strong", {}, "Cannot read this token: "), message), hint.length ? el("p", {}, hint.join(" ")) : null);
   }
 
-  render_decode() {
+  renderDecode() {
     if (!this.token) return [el("p", {}, "Paste a token above, or pick a sample.")];
     const result = this.inspect();
     if (!result.ok) return [this.problem(result.error)];
@@ -276,7 +271,7 @@ class Playground {
           el("td", {}, rich(c.meaning), el("span", { class: "pg-source-note" }, ` ${c.source}`)))))));
   }
 
-  render_validate() {
+  renderValidate() {
     if (!this.token) return [el("p", {}, "Paste a token above, or pick a sample.")];
     const sample = this.state.token === null ? this.samples.get(this.state.sample) : null;
     const keys = this.data.keys;
@@ -387,7 +382,7 @@ class Playground {
     const report = JSON.parse(validateToken(token, JSON.stringify(options)));
     const requestText = `${endpoint.request} HTTP/1.1\nHost: ${api.host}\nAuthorization: Bearer ${token}`;
     if (report.valid) return { status: 200, body: endpoint.body, report, requestText };
-    const scopeFailed = report.checks.some((c) => c.name === "scope" && c.status === "failed");
+    const scopeFailed = report.checks.some((c) => c.name === SCOPE_CHECK && c.status === "failed");
     return scopeFailed
       ? { status: 403, header: `Bearer error="insufficient_scope", scope="${scope}"`, body: { error: "insufficient_scope" }, report, requestText }
       : { status: 401, header: 'Bearer error="invalid_token"', body: { error: "invalid_token" }, report, requestText };
@@ -415,7 +410,7 @@ class Playground {
     return `POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: Basic ${basic}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=${formEncode(scope)}`;
   }
 
-  render_flow() {
+  renderFlow() {
     const client = this.data.client;
     const scopeSelect = el("select", { id: `${this.section.id}-flow-scope` }, this.scopeChoices.map((s) => el("option", { value: s }, s)));
     const out = el("div", { class: "pg-flow", "aria-live": "polite" });
@@ -445,7 +440,7 @@ class Playground {
     ];
   }
 
-  render_leak() {
+  renderLeak() {
     const out = el("div", { class: "pg-leak", "aria-live": "polite" });
     const appUrl = new URL(this.data.naive_app.script, document.baseURI).href;
     const pageUrl = new URL(this.data.naive_app.page, document.baseURI).href;

@@ -1,35 +1,30 @@
 // The search box in the header, kept tiny because every page loads it: it
 // builds the box (so a page without JavaScript shows none), makes "/"
-// focus it, and loads the search itself (search-engine.js) only when the
-// box gets focus. The index is read from search/ beside js/.
+// focus it, and loads the search itself (search-core.js, then
+// search-engine.js) only when the box gets focus. The index is read from
+// search/ beside js/.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var header = document.querySelector(".site-header");
-  if (!here || !header || document.getElementById("search")) return;
+  // The element builder of site.js, which runs first.
+  var el = window.tokenbook && window.tokenbook.el;
+  if (!here || !header || !el || document.getElementById("search")) return;
 
-  function make(tag, attributes, children) {
-    var element = document.createElement(tag);
-    for (var name in attributes) element.setAttribute(name, attributes[name]);
-    (children || []).forEach(function (child) { element.appendChild(child); });
-    return element;
-  }
-  var label = make("label", { class: "visually-hidden", for: "search-input" });
-  label.textContent = "Search the course";
-  var input = make("input", {
+  var input = el("input", {
     type: "text", id: "search-input", class: "search-input", placeholder: "Search",
     enterkeyhint: "search", autocomplete: "off", spellcheck: "false", role: "combobox",
     "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": "search-results", "aria-keyshortcuts": "/",
   });
-  var box = make("div", { class: "search", id: "search", role: "search" }, [
-    label,
+  var box = el("div", { class: "search", id: "search", role: "search" },
+    el("label", { class: "visually-hidden", for: "search-input" }, "Search the course"),
     input,
-    make("p", { class: "visually-hidden", id: "search-live", role: "status" }),
-    make("div", { class: "search-panel", id: "search-panel", tabindex: "0", hidden: "" }, [
-      make("ul", { class: "search-results", id: "search-results", role: "listbox", "aria-label": "Search results", hidden: "" }),
-      make("p", { class: "search-note", id: "search-note", hidden: "" }),
-    ]),
-  ]);
+    el("p", { class: "visually-hidden", id: "search-live", role: "status" }),
+    el("div", { class: "search-panel", id: "search-panel", tabindex: "0", hidden: true },
+      el("ul", { class: "search-results", id: "search-results", role: "listbox", "aria-label": "Search results", hidden: true }),
+      el("p", { class: "search-note", id: "search-note", hidden: true }),
+    ),
+  );
   var toggle = document.getElementById("theme-toggle");
   header.insertBefore(box, toggle && toggle.parentNode === header ? toggle : null);
 
@@ -37,12 +32,19 @@
   function load() {
     if (loading) return;
     loading = true;
-    var script = document.createElement("script");
-    script.src = here.replace(/search\.js(\?.*)?$/, "search-engine.js");
-    script.onerror = function () {
-      document.getElementById("search-live").textContent = "Search could not be loaded.";
-    };
-    document.head.appendChild(script);
+    // Scripts added with async false run in the order they were added: the
+    // engine after the core it uses.
+    ["search-core.js", "search-engine.js"].forEach(function (name) {
+      var script = el("script", {
+        src: here.replace(/search\.js(\?.*)?$/, name),
+        onerror: function () {
+          document.getElementById("search-live").textContent = "Search could not be loaded.";
+        },
+      });
+      // A property, not an attribute: added scripts are async by default.
+      script.async = false;
+      document.head.appendChild(script);
+    });
   }
 
   input.addEventListener("focus", load);

@@ -3,17 +3,53 @@
 // screens, ←/→ between lessons, "copy link" buttons on headings, Beginner
 // Check answers opened for printing, and starts the token playground where
 // a page has one.
+//
+// It also holds what the site's other scripts share, as its one global,
+// window.tokenbook: the element builder (`el`), copying to the clipboard
+// (`copy`) and the page's own address (`pageAddress`). search.js runs after
+// it (both are deferred, in document order) and the playground is loaded
+// by it.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var root = document.documentElement;
 
+  window.tokenbook = { el: el, copy: copy, pageAddress: pageAddress };
   document.addEventListener("DOMContentLoaded", startPlayground);
   themeSwitch();
   navigationToggle();
   lessonKeys();
   copyLinkButtons();
   printAnswers();
+
+  // The one element builder of the site's scripts: `tag` with `attributes`
+  // (`class` and other names as attributes; a function for an on… name is
+  // a listener; true is an empty attribute; false, null and undefined are
+  // none) and `children` (arrays flattened; strings become text nodes,
+  // never HTML; null, undefined and false are skipped). Untrusted text only
+  // ever goes in as a child or an attribute value.
+  function el(tag, attributes) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      var value = attributes[name];
+      if (value === false || value === null || value === undefined) return;
+      if (/^on/.test(name)) {
+        if (typeof value !== "function") throw new TypeError("el: " + name + " must be a function");
+        node.addEventListener(name.slice(2), value);
+      } else {
+        node.setAttribute(name, value === true ? "" : String(value));
+      }
+    });
+    (function append(children) {
+      children.forEach(function (child) {
+        if (Array.isArray(child)) append(child);
+        else if (child !== null && child !== undefined && child !== false) {
+          node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+        }
+      });
+    })(Array.prototype.slice.call(arguments, 2));
+    return node;
+  }
 
   function startPlayground() {
     // A playground without its page data (the whole-course page) stays as
@@ -23,19 +59,14 @@
     if (location.protocol === "file:") {
       // Browsers load no modules or WebAssembly from file:// pages.
       sections.forEach(function (section) {
-        var note = document.createElement("p");
-        note.className = "pg-problem";
-        note.setAttribute("role", "note");
-        note.textContent =
-          "The interactive playground needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the sample as it was rendered when the site was built.";
-        section.appendChild(note);
+        section.appendChild(
+          el("p", { class: "pg-problem", role: "note" },
+            "The interactive playground needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the sample as it was rendered when the site was built."),
+        );
       });
       return;
     }
-    var module = document.createElement("script");
-    module.type = "module";
-    module.src = here ? here.replace(/site\.js(\?.*)?$/, "playground.js") : "js/playground.js";
-    document.head.appendChild(module);
+    document.head.appendChild(el("script", { type: "module", src: here ? here.replace(/site\.js(\?.*)?$/, "playground.js") : "js/playground.js" }));
   }
 
   function themeSwitch() {
@@ -60,7 +91,7 @@
       root.setAttribute("data-theme", next);
       try {
         localStorage.setItem("tokenbook-theme", next);
-      } catch (e) {
+      } catch {
         // Not remembered, but switched for this page.
       }
       label();
@@ -136,22 +167,14 @@
   function copyLinkButtons() {
     var anchors = document.querySelectorAll("main .heading > a.anchor");
     if (!anchors.length) return;
-    var status = document.createElement("p");
-    status.className = "copy-status visually-hidden";
-    status.setAttribute("role", "status");
+    var status = el("p", { class: "copy-status visually-hidden", role: "status" });
     document.body.appendChild(status);
-    var canonical = document.querySelector('link[rel="canonical"]');
-    var base = canonical && /^https?:/.test(canonical.href) ? canonical.href : location.href;
-    base = base.split("#")[0];
+    var base = pageAddress();
 
     anchors.forEach(function (anchor) {
       var id = decodeURIComponent(anchor.getAttribute("href").slice(1));
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "copy-link";
-      button.textContent = "Copy link";
       var name = (anchor.getAttribute("aria-label") || "").replace(/^Link to /, "");
-      button.setAttribute("aria-label", "Copy link to " + (name || "this section"));
+      var button = el("button", { type: "button", class: "copy-link", "aria-label": "Copy link to " + (name || "this section") }, "Copy link");
       button.addEventListener("click", function () {
         var url = base + "#" + encodeURIComponent(id);
         copy(url).then(
@@ -176,6 +199,17 @@
     }
   }
 
+  // The page's address without its fragment: the canonical one, the same
+  // wherever the reader opened the page (the current one when the
+  // canonical address is not http or https).
+  function pageAddress() {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = canonical && /^https?:/.test(canonical.href) ? canonical.href : location.href;
+    return base.split("#")[0];
+  }
+
+  // Copies `text` to the clipboard: a promise, rejected when the browser
+  // refused.
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text).catch(function () {
@@ -187,16 +221,14 @@
 
   function copyBySelection(text) {
     return new Promise(function (resolve, reject) {
-      var field = document.createElement("textarea");
+      var field = el("textarea", { readonly: true, class: "visually-hidden" });
       field.value = text;
-      field.setAttribute("readonly", "");
-      field.className = "visually-hidden";
       document.body.appendChild(field);
       field.select();
-      var ok = false;
+      var ok;
       try {
         ok = document.execCommand("copy");
-      } catch (e) {
+      } catch {
         ok = false;
       }
       field.remove();

@@ -7,7 +7,7 @@
     if (saved === "light" || saved === "dark") {
       document.documentElement.setAttribute("data-theme", saved);
     }
-  } catch (e) {
+  } catch {
     // Storage can be disabled; the system preference then decides.
   }
 })();

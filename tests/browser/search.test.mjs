@@ -1,5 +1,5 @@
-// Browser tests of the site's search (static/js/search.js and
-// search-engine.js over the index crates/tokenbook-site/src/search.rs
+// Browser tests of the site's search (static/js/search.js, search-core.js
+// and search-engine.js over the index crates/tokenbook-site/src/search/
 // writes into search/; snippets come from the lesson pages).
 //
 //   cd tests/browser && node --test search.test.mjs
@@ -569,7 +569,7 @@ describe('search at scale and in odd places', () => {
         await page.goto(fixtureServer.url + 'index.html');
         await settle(page);
         const before = fixtureServer.requests.length;
-        const early = fixtureServer.requests.slice(start).map((r) => r.path).filter((p) => p.startsWith('/course/search/') || p.includes('search-engine'));
+        const early = fixtureServer.requests.slice(start).map((r) => r.path).filter((p) => p.startsWith('/course/search/') || /search-(core|engine)/.test(p));
         assert.deepEqual(early, [], 'nothing but js/search.js is loaded before the box is used');
         await search(page, query);
         const list = await results(page);

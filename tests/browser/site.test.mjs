@@ -375,7 +375,8 @@ function recordThemeWhileLoading() {
     const toggle = document.getElementById('theme-toggle');
     record[when] = {
       theme: root ? (root.dataset.theme ?? null) : null,
-      bg: root ? getComputedStyle(root).getPropertyValue('--bg').trim() : null,
+      // The page's background, var(--bg) resolved for the colour scheme in force.
+      bg: root ? getComputedStyle(root).backgroundColor : null,
       toggleHidden: toggle ? toggle.hidden : null,
       readyState: document.readyState,
     };
@@ -399,7 +400,7 @@ function recordThemeWhileLoading() {
 
 async function pageColors(page) {
   return page.evaluate(() => ({
-    bg: getComputedStyle(document.documentElement).getPropertyValue('--bg').trim(),
+    bg: getComputedStyle(document.documentElement).backgroundColor,
     body: getComputedStyle(document.body).backgroundColor,
     theme: document.documentElement.dataset.theme ?? null,
     storage: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])),
@@ -424,7 +425,7 @@ async function themeRoundTrip(scheme) {
       return pageColors(page);
     });
   }
-  assert.notEqual(reference.light.bg, reference.dark.bg, `${short(url)}: --bg is ${reference.light.bg} in both the light and the dark color scheme`);
+  assert.notEqual(reference.light.bg, reference.dark.bg, `${short(url)}: the page background (var(--bg)) is ${reference.light.bg} in both the light and the dark color scheme`);
   assert.ok(!isDark(reference.light.body), `${short(url)}: with colorScheme light and nothing stored, body background-color is ${reference.light.body} (luminance ${luminance(reference.light.body).toFixed(3)}), expected light`);
 
   await withContext({ colorScheme: scheme }, async (context, problems) => {
@@ -477,7 +478,7 @@ async function themeRoundTrip(scheme) {
       if (r.theme !== other) {
         failures.push(`${moment}: <html data-theme> is ${JSON.stringify(r.theme)}, expected "${other}" (set by the blocking js/theme.js in <head>)`);
       }
-      if (r.bg !== want) failures.push(`${moment}: --bg is ${JSON.stringify(r.bg)}, expected the ${other} theme's ${JSON.stringify(want)}`);
+      if (r.bg !== want) failures.push(`${moment}: the page background (var(--bg)) is ${JSON.stringify(r.bg)}, expected the ${other} theme's ${JSON.stringify(want)}`);
     }
     assert.deepEqual(failures, [], listing(`${short(url)} after reload with "${other}" stored, in colorScheme ${scheme}: the ${other} theme is not applied from the first paint`, failures));
     const reloaded = await pageColors(page);

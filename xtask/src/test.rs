@@ -1,21 +1,24 @@
 //! `cargo xtask test`: the whole test suite in one command. First it checks
 //! what the browser tests need from the machine (and installs it when it
-//! can: `prerequisites`), then runs every Rust test of the workspace, then
-//! builds the course and runs the browser tests (Node's test runner driving
-//! the system's Chromium through playwright-core) against it.
+//! can: `prerequisites`) and installs the npm packages of the JavaScript
+//! checks, then runs ESLint and the JavaScript unit tests (seconds, no
+//! browser), every Rust test of the workspace, and finally builds the
+//! course and runs the browser tests (Node's test runner driving the
+//! system's Chromium through playwright-core) against it.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use crate::fail::AtPath as _;
-use crate::prerequisites;
+use crate::prerequisites::{self, Machine as _};
 use crate::repo_root;
 
 /// Arguments of `cargo xtask test`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Run only the Rust tests (nothing to install: no browser, fonts or
-    /// Java).
+    /// Leave out the browser tests: run the Rust tests and, where npm is
+    /// on PATH, the JavaScript lint and unit tests (no browser, fonts or
+    /// Java; ESLint is installed from npm).
     #[arg(long, conflicts_with = "setup")]
     no_browser: bool,
     /// Only check and install what the browser tests need (Chromium,
@@ -32,12 +35,32 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         None
     } else {
         let found = prerequisites::ensure(&prerequisites::System)?;
-        install_npm_packages(&root.join("tests/browser"))?;
+        install_npm_packages(&BROWSER_PACKAGES, &root)?;
         Some(found)
     };
+    // The lint and the unit tests need Node.js and npm, but no browser: they
+    // run whenever npm is there (it must be for the browser tests).
+    let javascript = prerequisites::System.find("npm").is_some();
+    if javascript {
+        install_npm_packages(&JS_CHECK_PACKAGES, &root)?;
+    } else {
+        eprintln!(
+            "note: skipping the JavaScript lint and unit tests (npm run lint, npm run unit): no npm on PATH; they need Node.js 20 with npm"
+        );
+    }
     if args.setup {
         eprintln!("everything the tests need is installed");
         return Ok(ExitCode::SUCCESS);
+    }
+    if javascript {
+        for script in ["lint", "unit"] {
+            step(
+                Command::new("npm")
+                    .args(["run", "--silent", script])
+                    .current_dir(&root),
+                &format!("npm run {script}"),
+            )?;
+        }
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     step(
@@ -73,22 +96,54 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `npm ci` in the browser tests' folder unless its packages are there.
-fn install_npm_packages(browser: &Path) -> Result<(), String> {
-    let installed = ["playwright-core", "axe-core", "vnu-jar"]
+/// An npm package folder of the repository (a `package.json` with its
+/// lock file) and what `cargo xtask test` needs from it.
+struct NpmPackages {
+    /// The folder, from the repository root.
+    dir: &'static str,
+    /// Whose packages they are, for the message.
+    whose: &'static str,
+    /// The packages that must be installed.
+    packages: &'static [&'static str],
+}
+
+/// The browser tests' (`tests/browser`).
+const BROWSER_PACKAGES: NpmPackages = NpmPackages {
+    dir: "tests/browser",
+    whose: "the browser tests'",
+    packages: &["playwright-core", "axe-core", "vnu-jar"],
+};
+
+/// The lint's and the unit tests' (the root `package.json`; the unit tests
+/// need none).
+const JS_CHECK_PACKAGES: NpmPackages = NpmPackages {
+    dir: "",
+    whose: "the JavaScript lint's",
+    packages: &["eslint", "@eslint/js", "globals"],
+};
+
+/// `npm ci` in a package folder unless its packages are there.
+fn install_npm_packages(npm: &NpmPackages, root: &Path) -> Result<(), String> {
+    let dir = root.join(npm.dir);
+    let installed = npm
+        .packages
         .iter()
-        .all(|package| browser.join("node_modules").join(package).exists());
+        .all(|package| dir.join("node_modules").join(package).exists());
     if installed {
         return Ok(());
     }
-    eprintln!("installing the browser tests' npm packages (playwright-core, axe-core, vnu-jar)");
+    eprintln!(
+        "installing {} npm packages ({})",
+        npm.whose,
+        npm.packages.join(", ")
+    );
     // --ignore-scripts: vnu-jar's install script would download a Java;
-    // the machine's Java runs the checker.
+    // the machine's Java runs the checker. No other package needs one.
     step(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-            .current_dir(browser),
-        "npm ci",
+            .current_dir(&dir),
+        &format!("npm ci in {}", dir.display()),
     )
 }
 

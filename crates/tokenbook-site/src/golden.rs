@@ -2,7 +2,8 @@
 //! browser's JavaScript (folding, terms, heading ids, the index's number
 //! and Rice codes, the playground's steps, checks and samples), kept in step
 //! by files the Rust tests write from the Rust side and Node unit tests
-//! (`tests/js/`) check the JavaScript against. Test-only.
+//! (`tests/unit/`, `npm run unit` at the repository root) check the
+//! JavaScript against. Test-only.
 
 use std::path::PathBuf;
 
@@ -25,7 +26,7 @@ pub(crate) fn check(name: &str, value: &serde_json::Value) {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == contents,
-        "{} is not what the Rust side computes now: run `TOKENBOOK_UPDATE_GOLDEN=1 cargo test -p tokenbook-site golden` and then the JavaScript unit tests (`npm run unit` in tests/browser), which must agree",
+        "{} is not what the Rust side computes now: run `TOKENBOOK_UPDATE_GOLDEN=1 cargo test -p tokenbook-site golden` and then the JavaScript unit tests (`npm run unit` at the repository root), which must agree",
         path.display()
     );
 }

@@ -60,7 +60,7 @@ fn sections(parts: &HashMap<String, Value>) -> Vec<(String, String, String, Stri
                 let (anchor, heading) = match section {
                     Value::Number(n) if n.as_u64() == Some(0) => (String::new(), title.clone()),
                     // The anchor is left out where the browser derives it
-                    // (search-engine.js: headingId, as slug::heading_id),
+                    // (search-core.js: headingId, as slug::heading_id),
                     // and such a heading again in the chunk is its number.
                     Value::String(_) | Value::Number(_) => {
                         let heading = match section.as_u64() {

@@ -1,5 +1,6 @@
 //! The offline full-text search index, built with the site and read by
-//! `static/js/search-engine.js` in the browser, without a server.
+//! `static/js/search-engine.js` (with `search-core.js`) in the browser,
+//! without a server.
 //!
 //! Every lesson is cut into sections at its headings ([`sections`]); a
 //! section is one search document, opened at its heading's id (the ids
@@ -513,7 +514,7 @@ mod tests {
         assert_eq!(json(&index["lengths"]), "");
     }
 
-    /// The rules `search-engine.js` repeats, as vectors for its tests.
+    /// The rules `search-core.js` repeats, as vectors for its tests.
     #[test]
     fn golden_vectors_of_folding_terms_heading_ids_and_codes() {
         let texts = [

@@ -1,5 +1,5 @@
 //! How the index writes numbers: Rice-coded bits six to a letter of a
-//! URL-safe alphabet, and numbers in 5-bit groups. `search-engine.js`
+//! URL-safe alphabet, and numbers in 5-bit groups. `search-core.js`
 //! decodes both (the golden vectors keep the two in step).
 
 /// The letters numbers and bits are written with, six bits each.

@@ -6,13 +6,14 @@
 use tokenbook_site::{SiteInput, SourceFile};
 
 /// The generator's own files (`static/`), which every page links to.
-pub(crate) const STATIC_FILES: [&str; 8] = [
+pub(crate) const STATIC_FILES: [&str; 9] = [
     "favicon.svg",
     "css/site.css",
     "css/playground.css",
     "js/theme.js",
     "js/site.js",
     "js/search.js",
+    "js/search-core.js",
     "js/search-engine.js",
     "js/playground.js",
 ];

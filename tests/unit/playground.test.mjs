@@ -1,0 +1,31 @@
+// The playground's JavaScript (static/js/playground.js) against the
+// tables the Rust side writes (tests/golden/playground.json, from
+// crates/tokenbook-site/src/playground.rs): a step the build accepts in a
+// fence must have its tab, and the checks the page looks for by name must
+// be checks the validator reports.
+//
+//   npm run unit        (from the repository root)
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { golden, importPlayground } from './support.mjs';
+
+const vectors = golden('playground.json');
+const playground = await importPlayground();
+
+test('the playground has a tab for every step the build accepts, in the same order, each labelled and drawn', () => {
+  assert.deepEqual(
+    playground.STEPS.map((step) => step.id),
+    vectors.steps,
+    'static/js/playground.js STEPS and tokenbook-site\'s playground STEPS differ',
+  );
+  for (const step of playground.STEPS) {
+    assert.ok(typeof step.label === 'string' && step.label.length > 0, `the ${step.id} step has no label`);
+    assert.equal(typeof step.render, 'function', `the ${step.id} step has nothing that draws its panel`);
+  }
+});
+
+test('the check the simulated API answers 403 for is one the validator reports', () => {
+  assert.ok(vectors.checks.includes(playground.SCOPE_CHECK), `${JSON.stringify(playground.SCOPE_CHECK)} is not one of the validator's checks ${JSON.stringify(vectors.checks)}`);
+});
