@@ -83,6 +83,7 @@ pub fn sign_rs256_typed(
 }
 
 /// `{"alg": alg, "typ": "at+jwt", "kid": kid}` in this order.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn access_token_header(alg: &str, kid: Option<&str>) -> Value {
     jwt_header(alg, ACCESS_TOKEN_TYPE, kid)
 }
