@@ -44,6 +44,8 @@ pub struct Outcome {
     /// The validation check that refused a token at the API ("signature",
     /// "expiry", "audience", "typ", "certificate" …).
     pub failed_check: Option<String>,
+    /// What introspection said of the token (`active`, RFC 7662 §2.2).
+    pub active: Option<bool>,
 }
 
 /// One answer of the lab.

@@ -20,6 +20,9 @@ use crate::world::jwks;
 /// The path of the ledger's one resource.
 pub(crate) const ENTRIES: &str = "/ledger/entries";
 
+/// The same resource as the lessons' examples write it.
+const SHORT_ENTRIES: &str = "/entries";
+
 const REALM: &str = "Bearer realm=\"ledger\"";
 
 /// A 401 or 400 with a Bearer challenge (RFC 6750 §3).
@@ -40,8 +43,12 @@ fn challenge(status: u16, error: Option<&str>, extra: &str, explanation: String)
 
 /// Answers a request to the ledger API.
 pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
-    if request.path != ENTRIES {
-        return not_found("ledger.example.com", &request.path, &[ENTRIES]);
+    if request.path != ENTRIES && request.path != SHORT_ENTRIES {
+        return not_found(
+            "ledger.example.com",
+            &request.path,
+            &[ENTRIES, SHORT_ENTRIES],
+        );
     }
     let needed = match request.method.as_str() {
         "GET" => "ledger:read",

@@ -159,6 +159,7 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
             ),
         );
         reply.outcome.auth_method = Some(caller.method);
+        reply.outcome.active = Some(false);
         reply
     };
     let Some(record) = record.filter(|_| report.valid) else {
@@ -194,6 +195,7 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
         ),
     );
     reply.outcome.auth_method = Some(caller.method);
+    reply.outcome.active = Some(true);
     reply
 }
 

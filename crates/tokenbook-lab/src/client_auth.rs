@@ -210,7 +210,7 @@ fn check_secret(
             ),
         ));
     };
-    if registration.client.secret == secret {
+    if !registration.client.secret.is_empty() && registration.client.secret == secret {
         return Ok(registration);
     }
     let hint = if used_header && registration.client.secret == raw {

@@ -111,6 +111,29 @@ impl Lab {
         }
     }
 
+    /// `text` with its placeholders filled (`placeholders`): the last
+    /// token issued, fresh client assertions. `Err` says what is missing.
+    pub fn fill(&mut self, text: &str) -> Result<String, String> {
+        let found = crate::placeholders::find(text).map_err(|(_, why)| why)?;
+        let mut filled = String::with_capacity(text.len());
+        let mut from = 0;
+        for placeholder in found {
+            filled.push_str(&text[from..placeholder.range.start]);
+            let client = placeholder.argument.unwrap_or("billing-service");
+            let value = match placeholder.name {
+                "access_token" => self.last_token().map(str::to_owned).ok_or_else(|| {
+                    "{{access_token}} stands for the last token the lab issued, and it has issued none yet: send a token request first.".to_owned()
+                })?,
+                "private_key_jwt" => self.client_assertion(client, AuthMethod::PrivateKeyJwt)?,
+                _ => self.client_assertion(client, AuthMethod::ClientSecretJwt)?,
+            };
+            filled.push_str(&value);
+            from = placeholder.range.end;
+        }
+        filled.push_str(&text[from..]);
+        Ok(filled)
+    }
+
     /// Signs a fresh client assertion for `client_id` at the lab's time:
     /// `private_key_jwt` (RS256, the client's FAKE key) or
     /// `client_secret_jwt` (HS256, its FAKE secret), valid for a minute,

@@ -81,6 +81,19 @@ pub(crate) fn token_endpoint(state: &mut State, request: &Request) -> Reply {
         Ok(client) => client,
         Err(reply) => return reply,
     };
+    if client.registration.client.scopes.is_empty() {
+        let mut reply = oauth_error(
+            400,
+            "unauthorized_client",
+            "The client may not use this grant",
+            format!(
+                "{} authenticated, but it is registered for no scope and may not use the client credentials grant: unauthorized_client (RFC 6749 §5.2). It talks to this server only to introspect tokens.",
+                client.registration.client.id
+            ),
+        );
+        reply.outcome.auth_method = Some(client.method);
+        return reply;
+    }
     let grant = match grant(client.registration.client, &params) {
         Ok(grant) => grant,
         Err(reply) => return with_method(reply, client.method),

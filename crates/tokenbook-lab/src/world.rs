@@ -118,7 +118,7 @@ impl Certificate {
 const COMPANY_CA: &str = "CN=Example Corp Workload CA (FAKE),O=Example Corp";
 
 /// The certificates the reader can present.
-pub const CERTIFICATES: [Certificate; 4] = [
+pub const CERTIFICATES: [Certificate; 5] = [
     Certificate {
         name: "billing-service",
         subject_dn: "CN=billing-service,O=Example Corp",
@@ -139,6 +139,13 @@ pub const CERTIFICATES: [Certificate; 4] = [
         issuer_dn: COMPANY_CA,
         trusted: true,
         fake_der: "FAKE certificate of the tokenbook course: report-job, 2026",
+    },
+    Certificate {
+        name: "ledger-api",
+        subject_dn: "CN=ledger-api,O=Example Corp",
+        issuer_dn: COMPANY_CA,
+        trusted: true,
+        fake_der: "FAKE certificate of the tokenbook course: ledger-api, 2026",
     },
     Certificate {
         name: "self-signed",
@@ -213,7 +220,18 @@ pub(crate) struct Registration {
     pub(crate) assertion_key: Option<fn() -> KeyPair>,
 }
 
-const REGISTRATIONS: [Registration; 2] = [
+/// The ledger API as a client of the authorization server: it introspects
+/// tokens with mutual TLS (lesson 05) and is granted no scope, so it may
+/// not ask for tokens.
+const LEDGER_API_CLIENT: Client = Client {
+    id: "ledger-api",
+    secret: "",
+    scopes: &[],
+    default_scope: "",
+    token_lifetime: 0,
+};
+
+const REGISTRATIONS: [Registration; 3] = [
     Registration {
         client: &BILLING_SERVICE,
         methods: &AuthMethod::ALL,
@@ -229,6 +247,12 @@ const REGISTRATIONS: [Registration; 2] = [
             AuthMethod::TlsClientAuth,
         ],
         subject_dn: "CN=report-job,O=Example Corp",
+        assertion_key: None,
+    },
+    Registration {
+        client: &LEDGER_API_CLIENT,
+        methods: &[AuthMethod::TlsClientAuth],
+        subject_dn: "CN=ledger-api,O=Example Corp",
         assertion_key: None,
     },
 ];
@@ -282,6 +306,10 @@ mod tests {
         );
         assert!(registration("report-job").unwrap().assertion_key.is_none());
         assert!(registration("nobody").is_none());
+        assert_eq!(
+            registration("ledger-api").unwrap().client.id,
+            tokenbook_token::facts::LEDGER_API.name
+        );
         for method in AuthMethod::ALL {
             assert_eq!(AuthMethod::from_name(method.name()), Some(method));
         }

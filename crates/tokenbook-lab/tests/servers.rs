@@ -716,3 +716,31 @@ fn the_same_requests_always_get_the_same_answers() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn rfc7662_s2_1_the_api_introspects_with_mutual_tls_and_may_not_ask_for_tokens() {
+    let mut lab = Lab::new(NOW);
+    let token = token_for(&mut lab, "ledger%3Aread");
+    lab.set_certificate(Some("ledger-api")).unwrap();
+    let introspection = format!(
+        "POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}&client_id=ledger-api"
+    );
+    let answer = lab.send(&introspection);
+    expect(&answer, 200, None, "active true");
+    assert_eq!(answer.outcome.active, Some(true));
+    assert_eq!(answer.outcome.auth_method, Some(AuthMethod::TlsClientAuth));
+    lab.advance(700);
+    assert_eq!(lab.send(&introspection).outcome.active, Some(false));
+    // RFC 6749 §5.2: authenticated, but not allowed the grant.
+    let grant = lab.send(&token_request(
+        None,
+        "grant_type=client_credentials&client_id=ledger-api",
+    ));
+    expect(&grant, 400, Some("unauthorized_client"), "no scope");
+    // No secret to guess: an empty one never matches.
+    let empty = lab.send(&token_request(
+        Some(&basic_header("ledger-api", "")),
+        "grant_type=client_credentials",
+    ));
+    assert_eq!(empty.outcome.error.as_deref(), Some("invalid_client"));
+}
