@@ -23,6 +23,7 @@ pub mod credentials;
 mod diagnostic;
 mod encoding;
 mod events;
+mod exercise;
 mod files;
 mod front_matter;
 #[cfg(test)]

@@ -493,7 +493,22 @@ impl<'e> Renderer<'e, '_> {
             offset,
             content_offset: content_offset.unwrap_or(offset),
         };
-        let html = if parse_info(info).0 == "playground" {
+        let (lang, attributes) = parse_info(info);
+        let html = if lang == "exercise" {
+            let fence = crate::exercise::Fence {
+                id: attributes.get("id").map(String::as_str),
+                body: &code,
+                offset,
+                body_offset: block.content_offset,
+            };
+            let page = crate::exercise::Page {
+                path: self.path,
+                source: self.source,
+                highlight: self.context.highlight,
+                heading_level: self.section_level + 1,
+            };
+            crate::exercise::render(&fence, &page, &mut self.diagnostics, &mut self.code_keys)
+        } else if lang == "playground" {
             self.playgrounds += 1;
             block.render_playground(
                 self.context,

@@ -53,11 +53,11 @@ pub use member_names::RepeatedName;
 #[cfg(not(target_arch = "wasm32"))]
 pub use samples::{
     FAKE_HS256_SECRET, HS256_KID, Sample, SampleKeys, course_keys, mint_flow_tokens, mint_samples,
-    public_jwks, try_public_jwks,
+    public_jwk, public_jwks, try_public_jwks,
 };
+pub use sign::{ACCESS_TOKEN_TYPE, sign_hs256, sign_hs256_typed};
 #[cfg(not(target_arch = "wasm32"))]
-pub use sign::sign_rs256;
-pub use sign::{ACCESS_TOKEN_TYPE, sign_hs256};
+pub use sign::{sign_rs256, sign_rs256_typed};
 pub use validate::{
     CHECK_NAMES, Check, CheckStatus, ValidationOptions, ValidationReport, validate,
 };

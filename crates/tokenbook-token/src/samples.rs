@@ -284,25 +284,29 @@ pub fn public_jwks(keys: &SampleKeys) -> String {
 
 /// [`public_jwks`], with the reason when the public key cannot be read.
 pub fn try_public_jwks(keys: &SampleKeys) -> Result<String, TokenError> {
+    let jwk = public_jwk(keys.rsa_public_pem, SIGNING_KEY_ID)?;
+    Ok(crate::decode::pretty(&json!({ "keys": [jwk] })))
+}
+
+/// The JWK (RFC 7517) of an RSA public key in PEM, for RS256 signatures,
+/// with key id `kid`: `{"kty", "use", "alg", "kid", "n", "e"}`.
+pub fn public_jwk(public_pem: &str, kid: &str) -> Result<Value, TokenError> {
     crate::install_crypto();
     let unreadable = unreadable_public_key;
-    let key = crate::pem::public_decoding_key(keys.rsa_public_pem).ok_or_else(unreadable)?;
+    let key = crate::pem::public_decoding_key(public_pem).ok_or_else(unreadable)?;
     let jwk = jsonwebtoken::jwk::Jwk::from_decoding_key(&key, Some(Algorithm::RS256))
         .map_err(|_| unreadable())?;
     let jsonwebtoken::jwk::AlgorithmParameters::RSA(rsa) = jwk.algorithm else {
         return Err(unreadable());
     };
-    let jwks = json!({
-        "keys": [{
-            "kty": "RSA",
-            "use": "sig",
-            "alg": "RS256",
-            "kid": SIGNING_KEY_ID,
-            "n": rsa.n,
-            "e": rsa.e,
-        }]
-    });
-    Ok(crate::decode::pretty(&jwks))
+    Ok(json!({
+        "kty": "RSA",
+        "use": "sig",
+        "alg": "RS256",
+        "kid": kid,
+        "n": rsa.n,
+        "e": rsa.e,
+    }))
 }
 
 #[cfg(test)]

@@ -24,7 +24,24 @@ pub fn sign_hs256(claims: &Value, secret: &[u8], kid: Option<&str>) -> Result<St
         ));
     }
     sign_with_header(
-        &access_token_header("HS256", kid),
+        &jwt_header("HS256", ACCESS_TOKEN_TYPE, kid),
+        claims,
+        &EncodingKey::from_secret(secret),
+        Algorithm::HS256,
+    )
+}
+
+/// Signs `claims` with HS256 like [`sign_hs256`], under a header whose
+/// `typ` is `typ` (a client assertion is `client-authentication+jwt`,
+/// draft-ietf-oauth-rfc7523bis). Works in the browser too.
+pub fn sign_hs256_typed(
+    claims: &Value,
+    secret: &[u8],
+    kid: Option<&str>,
+    typ: &str,
+) -> Result<String, TokenError> {
+    sign_with_header(
+        &jwt_header("HS256", typ, kid),
         claims,
         &EncodingKey::from_secret(secret),
         Algorithm::HS256,
@@ -40,6 +57,18 @@ pub fn sign_rs256(
     private_key_pem: &str,
     kid: Option<&str>,
 ) -> Result<String, TokenError> {
+    sign_rs256_typed(claims, private_key_pem, kid, ACCESS_TOKEN_TYPE)
+}
+
+/// [`sign_rs256`] under a header whose `typ` is `typ`. Not in the browser
+/// build.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn sign_rs256_typed(
+    claims: &Value,
+    private_key_pem: &str,
+    kid: Option<&str>,
+    typ: &str,
+) -> Result<String, TokenError> {
     let key = crate::pem::private_key_der(private_key_pem).map(|der| EncodingKey::from_rsa_der(&der)).ok_or_else(|| {
         TokenError::new(
             "The RSA private key could not be read.",
@@ -47,7 +76,7 @@ pub fn sign_rs256(
         )
     })?;
     sign_with_header(
-        &access_token_header("RS256", kid),
+        &jwt_header("RS256", typ, kid),
         claims,
         &key,
         Algorithm::RS256,
@@ -56,9 +85,15 @@ pub fn sign_rs256(
 
 /// `{"typ": "at+jwt", "alg": alg, "kid": kid}` in this order, so that every
 /// token starts `eyJ0eXAiOiJhdCtqd3Qi` like the lessons' examples.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn access_token_header(alg: &str, kid: Option<&str>) -> Value {
+    jwt_header(alg, ACCESS_TOKEN_TYPE, kid)
+}
+
+/// `{"typ": typ, "alg": alg, "kid": kid}` in this order.
+fn jwt_header(alg: &str, typ: &str, kid: Option<&str>) -> Value {
     let mut header = Map::new();
-    header.insert("typ".to_owned(), Value::from(ACCESS_TOKEN_TYPE));
+    header.insert("typ".to_owned(), Value::from(typ));
     header.insert("alg".to_owned(), Value::from(alg));
     if let Some(kid) = kid {
         header.insert("kid".to_owned(), Value::from(kid));

@@ -1,0 +1,235 @@
+//! `auth.example.com`: its paths, its metadata (RFC 8414), its key set
+//! (RFC 7517), introspection (RFC 7662) and revocation (RFC 7009); the
+//! token endpoint itself is `token`.
+
+use serde_json::{Value, json};
+use tokenbook_token::facts::{
+    CLIENTS, INTROSPECTION_ENDPOINT, ISSUER, JWKS_URI, METADATA_URL, REVOCATION_ENDPOINT,
+    TOKEN_ENDPOINT,
+};
+use tokenbook_token::{KeyInput, ValidationOptions, validate};
+
+use crate::answer::{Reply, invalid_request, method_not_allowed, no_store, not_found};
+use crate::client_auth::{Authenticated, authenticate_client};
+use crate::http::{Request, Response};
+use crate::state::State;
+use crate::token::{read_form, token_endpoint};
+use crate::world::{AuthMethod, jwks};
+
+/// The path of `url`, one of the issuer's.
+fn path(url: &str) -> &str {
+    url.strip_prefix(ISSUER).unwrap_or(url)
+}
+
+/// Answers a request to `auth.example.com`.
+pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
+    let at = request.path.as_str();
+    if at == path(TOKEN_ENDPOINT) {
+        token_endpoint(state, request)
+    } else if at == path(METADATA_URL) {
+        get_only(request, "The metadata document").unwrap_or_else(metadata)
+    } else if at == path(JWKS_URI) {
+        get_only(request, "The key set").unwrap_or_else(|| key_set(state))
+    } else if at == path(INTROSPECTION_ENDPOINT) {
+        introspect(state, request)
+    } else if at == path(REVOCATION_ENDPOINT) {
+        revoke(state, request)
+    } else {
+        not_found(
+            "auth.example.com",
+            at,
+            &[
+                TOKEN_ENDPOINT,
+                METADATA_URL,
+                JWKS_URI,
+                INTROSPECTION_ENDPOINT,
+                REVOCATION_ENDPOINT,
+            ]
+            .map(path),
+        )
+    }
+}
+
+fn get_only(request: &Request, what: &str) -> Option<Reply> {
+    (request.method != "GET").then(|| method_not_allowed("GET", what, "RFC 8414 §3"))
+}
+
+fn metadata() -> Reply {
+    let scopes: Vec<&str> = {
+        let mut all: Vec<&str> = CLIENTS
+            .iter()
+            .flat_map(|c| c.scopes.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let methods: Vec<&str> = AuthMethod::ALL.iter().map(|m| m.name()).collect();
+    let body = json!({
+        "issuer": ISSUER,
+        "token_endpoint": TOKEN_ENDPOINT,
+        "jwks_uri": JWKS_URI,
+        "introspection_endpoint": INTROSPECTION_ENDPOINT,
+        "revocation_endpoint": REVOCATION_ENDPOINT,
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": methods,
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256"],
+        "introspection_endpoint_auth_methods_supported": methods,
+        "revocation_endpoint_auth_methods_supported": methods,
+        "scopes_supported": scopes,
+        "tls_client_certificate_bound_access_tokens": true,
+    });
+    Reply::new(
+        Response::json(200, &body),
+        format!(
+            "200: the authorization server's metadata (RFC 8414 §2), at the well-known path under its issuer (§3). A client reads its endpoints from here instead of hard-coding them, and checks that issuer is exactly {ISSUER}, the issuer it started from (§3.3)."
+        ),
+    )
+}
+
+fn key_set(state: &State) -> Reply {
+    let set = jwks(state.phase());
+    let kids: Vec<&str> = set["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    Reply::new(
+        Response::json(200, &set).with("Cache-Control", "max-age=600"),
+        format!(
+            "200: the public keys that verify this server's tokens, as a JWK Set (RFC 7517 §5): kid {}. An API picks the key by the token's kid, caches the set (here for 10 minutes, Cache-Control max-age) and fetches it again when it meets a kid it does not know (lesson 07). Key rotation phase {} of 4.",
+            kids.join(" and "),
+            state.phase()
+        ),
+    )
+}
+
+/// The calling client and the `token` parameter of an introspection or
+/// revocation request (both authenticate the client and name the token in
+/// `token`), or the reply refusing it.
+fn token_parameter(
+    state: &mut State,
+    request: &Request,
+    endpoint: &str,
+    section: &str,
+) -> Result<(Authenticated, String), Reply> {
+    let params = read_form(request, endpoint, &[])?;
+    let caller = authenticate_client(state, request, &params)?;
+    match params.get("token") {
+        Some(token) => Ok((caller, token.to_owned())),
+        None => Err(invalid_request(
+            "The token parameter is missing",
+            format!("{endpoint} needs the token to look at in the token parameter ({section})."),
+        )),
+    }
+}
+
+/// RFC 7662 §2: is this token active, and what does it say?
+fn introspect(state: &mut State, request: &Request) -> Reply {
+    let (caller, token) = match token_parameter(
+        state,
+        request,
+        "The introspection endpoint",
+        "RFC 7662 §2.1",
+    ) {
+        Ok(found) => found,
+        Err(reply) => return reply,
+    };
+    let token = token.as_str();
+    let report = validate(
+        token,
+        &ValidationOptions {
+            key: KeyInput::Jwk(jwks(state.phase()).to_string()),
+            expected_issuer: Some(ISSUER.to_owned()),
+            allowed_algorithms: vec!["RS256".to_owned()],
+            leeway_seconds: 0,
+            ..ValidationOptions::at(state.now)
+        },
+    );
+    let claims = tokenbook_token::decode(token)
+        .map(|d| d.payload)
+        .unwrap_or(Value::Null);
+    let record = claims["jti"].as_str().and_then(|jti| state.issued.get(jti));
+    let inactive = |why: &str| {
+        let mut reply = Reply::new(
+            no_store(Response::json(200, &json!({"active": false}))),
+            format!(
+                "200 with active false: {why} RFC 7662 §2.2 answers every inactive token alike, without saying why, so that introspection tells an attacker nothing."
+            ),
+        );
+        reply.outcome.auth_method = Some(caller.method);
+        reply.outcome.active = Some(false);
+        reply
+    };
+    let Some(record) = record.filter(|_| report.valid) else {
+        return inactive(
+            "the token is not one this server issued and still valid (its signature, issuer or expiry fails).",
+        );
+    };
+    if record.revoked {
+        return inactive("the token was revoked (RFC 7009).");
+    }
+    let mut body = json!({"active": true, "token_type": "Bearer"});
+    for name in [
+        "scope",
+        "client_id",
+        "sub",
+        "aud",
+        "iss",
+        "exp",
+        "iat",
+        "jti",
+        "cnf",
+    ] {
+        if let Some(value) = claims.get(name) {
+            body[name] = value.clone();
+        }
+    }
+    let mut reply = Reply::new(
+        no_store(Response::json(200, &body)),
+        format!(
+            "200 with active true: {} authenticated ({}) and asked about a token this server issued, signed by it, unexpired and not revoked; the answer carries its claims (RFC 7662 §2.2). An API that introspects learns about revocation at once; one that validates JWTs locally does not.",
+            caller.registration.client.id,
+            caller.method.name()
+        ),
+    );
+    reply.outcome.auth_method = Some(caller.method);
+    reply.outcome.active = Some(true);
+    reply
+}
+
+/// RFC 7009 §2: revoke a token of the calling client.
+fn revoke(state: &mut State, request: &Request) -> Reply {
+    let (caller, token) =
+        match token_parameter(state, request, "The revocation endpoint", "RFC 7009 §2.1") {
+            Ok(found) => found,
+            Err(reply) => return reply,
+        };
+    let token = token.as_str();
+    let jti = tokenbook_token::decode(token)
+        .ok()
+        .and_then(|d| d.payload["jti"].as_str().map(str::to_owned));
+    let caller_id = caller.registration.client.id;
+    let explanation = match jti.as_deref().and_then(|jti| state.issued.get_mut(jti)) {
+        Some(record) if record.client_id != caller_id => {
+            return invalid_request(
+                "The token was issued to another client",
+                format!(
+                    "The token was issued to {}, not to {caller_id}: a client may revoke only its own tokens (RFC 7009 §2.1).",
+                    record.client_id
+                ),
+            );
+        }
+        Some(record) => {
+            record.revoked = true;
+            "200: the token is revoked (RFC 7009 §2.2). Introspection now answers active false for it; but an API that validates JWTs locally keeps accepting it until it expires, which is why access tokens live minutes, not days."
+        }
+        None => {
+            "200: the server answers 200 even for a token it does not know, since there is nothing to revoke (RFC 7009 §2.2)."
+        }
+    };
+    let mut reply = Reply::new(Response::new(200), explanation);
+    reply.outcome.auth_method = Some(caller.method);
+    reply
+}
