@@ -413,6 +413,8 @@ fn broken_links(files: &BTreeMap<PathBuf, Vec<u8>>, base_path: &str) -> Vec<Stri
             if url.starts_with("https://")
                 || url.starts_with("http://")
                 || url.starts_with("mailto:")
+                // Inline content (the redirect pages' empty icon), no file.
+                || url == "data:,"
             {
                 continue;
             }
