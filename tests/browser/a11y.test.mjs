@@ -15,32 +15,23 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { closeBrowser, launchBrowser, lessonPaths, listing, serveSite, siteDir, withBrowserContext } from './site.mjs';
+import { lessonPaths, listing, useSite, withBrowserContext } from './site.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const VNU = String(require('vnu-jar'));
 
-let site;
-let browser;
-let server;
-
-before(async () => {
-  site = await siteDir();
-  browser = await launchBrowser();
-  // Served under the base path the site was built for: the 404 page links
-  // to its stylesheet absolutely, from that path.
-  const notFound = fs.readFileSync(path.join(site, '404.html'), 'utf8');
-  const stylesheet = /<link rel="stylesheet" href="([^"]*)css\/site\.css">/.exec(notFound);
-  assert.ok(stylesheet && stylesheet[1].startsWith('/'), `${site}/404.html links to no absolute css/site.css`);
-  server = await serveSite(site, { base: stylesheet[1] });
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await server?.close();
+// Served under the base path the site was built for: the 404 page links to
+// its stylesheet absolutely, from that path.
+const course = useSite({
+  serve: (dir) => {
+    const notFound = fs.readFileSync(path.join(dir, '404.html'), 'utf8');
+    const stylesheet = /<link rel="stylesheet" href="([^"]*)css\/site\.css">/.exec(notFound);
+    assert.ok(stylesheet && stylesheet[1].startsWith('/'), `${dir}/404.html links to no absolute css/site.css`);
+    return { base: stylesheet[1] };
+  },
 });
 
 /** Every `.html` file of the built site, relative, `/`-separated, sorted. */
@@ -59,14 +50,14 @@ function htmlFiles(root) {
 
 /** The pages axe checks: the index, every lesson, the 404 page and the whole-course page. */
 function axePages() {
-  const pages = ['index.html', ...lessonPaths(site), '404.html'];
-  if (fs.existsSync(path.join(site, 'print/index.html'))) pages.push('print/index.html');
+  const pages = ['index.html', ...lessonPaths(course.dir), '404.html'];
+  if (fs.existsSync(path.join(course.dir, 'print/index.html'))) pages.push('print/index.html');
   return pages;
 }
 
 /** The page's URL on the test server; the 404 page is reached by a missing address, as readers reach it. */
 function urlOf(rel) {
-  return rel === '404.html' ? `${server.url}no-such-page/` : server.url + rel;
+  return rel === '404.html' ? `${course.server.url}no-such-page/` : course.server.url + rel;
 }
 
 async function runAxe(page) {
@@ -90,7 +81,7 @@ describe('axe-core', () => {
   for (const colorScheme of ['light', 'dark']) {
     test(`no violations on the index, every lesson, the 404 page and the whole-course page (${colorScheme} theme)`, async () => {
       // bypassCSP lets axe's script in; the pages' own CSP is tested elsewhere.
-      await withBrowserContext(browser, { viewport: { width: 1280, height: 900 }, colorScheme, bypassCSP: true }, async (context) => {
+      await withBrowserContext(course.browser, { viewport: { width: 1280, height: 900 }, colorScheme, bypassCSP: true }, async (context) => {
         const failures = [];
         for (const rel of axePages()) {
           const page = await context.newPage();
@@ -109,17 +100,17 @@ describe('axe-core', () => {
   }
 
   test('no violations at 375 px with the course navigation opened, and in the playground on each of its steps', async () => {
-    await withBrowserContext(browser, { viewport: { width: 375, height: 800 }, bypassCSP: true }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: { width: 375, height: 800 }, bypassCSP: true }, async (context) => {
       const failures = [];
       const page = await context.newPage();
-      await page.goto(server.url + lessonPaths(site)[0], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessonPaths(course.dir)[0], { waitUntil: 'load' });
       const toggle = page.locator('button.nav-toggle');
       assert.ok(await toggle.isVisible(), 'the button that opens the course navigation is not visible at 375 px');
       await toggle.click();
       for (const v of await runAxe(page)) failures.push(`narrow, navigation open: ${v.id} ${v.help}\n      ${v.nodes.join('\n      ')}`);
 
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.goto(server.url + 'playground/index.html', { waitUntil: 'load' });
+      await page.goto(course.server.url + 'playground/index.html', { waitUntil: 'load' });
       await page.waitForSelector('section.playground.pg-ready', { timeout: 15000 });
       const steps = page.locator('section.playground [role="tab"]');
       const count = await steps.count();
@@ -136,9 +127,9 @@ describe('axe-core', () => {
 
 describe('Nu HTML Checker', () => {
   test('no errors and no warnings on any HTML file of the output, fetched over HTTP', async () => {
-    const files = htmlFiles(site);
-    assert.ok(files.length >= 5, `only ${files.length} HTML files in ${site}`);
-    const urls = files.map((rel) => server.url + rel);
+    const files = htmlFiles(course.dir);
+    assert.ok(files.length >= 5, `only ${files.length} HTML files in ${course.dir}`);
+    const urls = files.map((rel) => course.server.url + rel);
     const { stdout, stderr } = await new Promise((resolve, reject) => {
       execFile('java', ['-Dnu.validator.servlet.allow-forbidden-hosts=true', '-jar', VNU, '--format', 'json', '--exit-zero-always', ...urls], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
         if (error) reject(new Error(`java -jar ${VNU} failed (is Java installed?): ${error.message}\n${stderr}`));
@@ -148,13 +139,13 @@ describe('Nu HTML Checker', () => {
     // vnu prints its JSON report on stderr.
     const report = JSON.parse(stderr || stdout);
     const messages = report.messages.map((m) => {
-      const where = m.url ? m.url.replace(server.url, '') : '(no file)';
+      const where = m.url ? m.url.replace(course.server.url, '') : '(no file)';
       return `${where}:${m.lastLine ?? '?'}:${m.firstColumn ?? m.lastColumn ?? '?'}: ${m.type}${m.subType ? `/${m.subType}` : ''}: ${m.message}`;
     });
     assert.deepEqual(messages, [], listing(`Nu HTML Checker messages over ${files.length} files`, messages));
     // The checker did look at every file: each was requested from the server.
-    const fetched = new Set(server.requests.filter((r) => r.status === 200).map((r) => r.path));
-    const missing = files.filter((rel) => !fetched.has(server.base + rel));
+    const fetched = new Set(course.server.requests.filter((r) => r.status === 200).map((r) => r.path));
+    const missing = files.filter((rel) => !fetched.has(course.server.base + rel));
     assert.deepEqual(missing, [], listing('HTML files the checker never fetched', missing));
   });
 });

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { buildSite, closeBrowser, fileUrl, launchBrowser, makeTempDir, repoRoot } from './site.mjs';
+import { buildSite, fileUrl, makeTempDir, repoRoot, useSite } from './site.mjs';
 import { measureDiagrams } from './measure.mjs';
 
 const FIXTURE = path.join(repoRoot, 'tests', 'browser', 'fixtures', 'diagrams');
@@ -20,24 +20,15 @@ function sourceDiagrams() {
   return [...markdown.matchAll(/^```text[^\n]*\n([\s\S]*?)\n```$/gm)].map((m) => m[1]);
 }
 
-let site;
-let browser;
-
-before(async () => {
-  site = await buildSite({ out: path.join(makeTempDir(), 'public'), content: FIXTURE });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await closeBrowser(browser);
-});
+/** The fixture, built, opened from file://. */
+const diagrams = useSite({ build: () => buildSite({ out: path.join(makeTempDir(), 'public'), content: FIXTURE }), serve: false });
 
 for (const fontScale of [1, 1.7]) {
   test(`wide clusters keep every right border within 0.5 px and copy back as their source (font size x${fontScale})`, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await diagrams.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const page = await context.newPage();
-      await page.goto(fileUrl(site, '01-diagrams/index.html'));
+      await page.goto(fileUrl(diagrams.dir, '01-diagrams/index.html'));
       await page.evaluate((scale) => {
         document.querySelectorAll('pre.diagram').forEach((pre) => {
           pre.style.fontSize = `${0.85 * scale}rem`;

@@ -5,35 +5,45 @@
 //
 // Each test opens its own browser context, so none depends on another; the
 // browser and the HTTP server of the site under test (published under
-// /course/) are shared fixtures. Tokens the tests paste are minted here, in
-// Node, with the course's FAKE secret or no signature at all.
+// /course/) are shared fixtures, and the page objects that drive and read
+// the playground are in playground-page.mjs. Tokens the tests paste are
+// minted here, in Node, with the course's FAKE secret or no signature at
+// all.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-  closeBrowser,
-  DESKTOP,
-  fileUrl,
-  launchBrowser,
-  lessonPaths,
-  listing,
-  serveSite,
-  siteDir,
-  withBrowserContext,
-} from './site.mjs';
+  CHECK_NAMES,
+  PLAYGROUND,
+  READY_TIMEOUT,
+  SAMPLE_IDS,
+  STEPS,
+  usePlayground,
+} from './playground-page.mjs';
+import { fileUrl, listing } from './site.mjs';
 
-const PLAYGROUND = 'playground/index.html';
-const READY_TIMEOUT = 5_000;
-
-/** The course's samples, in the order the picker lists them. */
-const SAMPLE_IDS = ['app-token', 'user-token', 'expired', 'not-yet-valid', 'wrong-audience', 'missing-scope', 'alg-none', 'tampered', 'alg-confusion'];
-/** The validation checks, in the order they are reported. */
-const CHECK_NAMES = ['format', 'algorithm', 'signature', 'expiry', 'not before', 'issuer', 'audience', 'scope'];
-const STEPS = ['decode', 'validate', 'flow', 'leak'];
+const {
+  course,
+  withContext,
+  short,
+  settle,
+  clip,
+  waitReady,
+  openPlayground,
+  pg,
+  selectTab,
+  pageData,
+  pasteToken,
+  assertResponsive,
+  readDecode,
+  readValidate,
+  describeChecks,
+  runFlow,
+  runLeak,
+  pagesWithPlayground,
+} = usePlayground();
 
 /** The course's FAKE client, as the naive app ships it. */
 const CLIENT_ID = 'billing-service';
@@ -46,144 +56,8 @@ const TOKEN_LIFETIME = 600;
 /** Everything billing-service may be granted. */
 const WHOLE_SCOPE = 'ledger:read ledger:write';
 
-let site; // absolute path of the built site under test
-let browser;
-let server; // the site under test, served under /course/
-
-before(async () => {
-  site = await siteDir();
-  assert.ok(fs.existsSync(path.join(site, PLAYGROUND)), `${path.join(site, PLAYGROUND)} does not exist: the site has no playground page`);
-  browser = await launchBrowser();
-  server = await serveSite(site);
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await server?.close();
-});
-
 // ---------------------------------------------------------------------------
-// Helpers
-
-/** Runs `fn(context, problems)` in a new desktop-sized browser context, always closed. */
-function withContext(options, fn) {
-  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, fn);
-}
-
-/** A URL without its origin (or site path, for file://), for short messages. */
-function short(url) {
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'file:') return path.relative(site, decodeURIComponent(u.pathname)) + shortHash(u.hash);
-    if (server && u.origin === server.origin) return u.pathname + u.search + shortHash(u.hash);
-    return url.length > 200 ? `${url.slice(0, 200)}…` : url;
-  } catch {
-    return url;
-  }
-}
-
-function shortHash(hash) {
-  return hash.length > 120 ? `${hash.slice(0, 120)}… (${hash.length} characters)` : hash;
-}
-
-/** Lets queued events (CSP reports, console messages) arrive. */
-const settle = (page) => page.waitForTimeout(150);
-
-/** Text cut to `n` characters, for messages. */
-const clip = (text, n = 300) => {
-  const s = String(text ?? '');
-  return s.length > n ? `${s.slice(0, n)}… (${s.length} characters)` : s;
-};
-
-/**
- * Waits until the playground of `page` says it is ready
- * (`<html data-playground="ready">`); fails with what the page shows
- * instead.
- */
-async function waitReady(page, problems, timeout = READY_TIMEOUT) {
-  try {
-    await page.waitForFunction(() => document.documentElement.dataset.playground === 'ready', null, { timeout });
-  } catch {
-    const state = await page.evaluate(() => ({
-      problem: document.querySelector('section.playground .pg-problem')?.textContent ?? null,
-      live: Boolean(document.querySelector('section.playground .pg-live')),
-    }));
-    assert.fail(
-      `${short(page.url())}: the playground did not become ready within ${timeout} ms (<html data-playground> is not "ready"; ` +
-        `.pg-live ${state.live ? 'exists' : 'does not exist'}; .pg-problem: ${state.problem ? JSON.stringify(clip(state.problem)) : 'none'})\n` +
-        listing('problems on the page', problems),
-    );
-  }
-}
-
-/** Opens `rel` (+ `hash`) of the served site and waits for the playground. */
-async function openPlayground(context, problems, { rel = PLAYGROUND, hash = '' } = {}) {
-  const page = await context.newPage();
-  const response = await page.goto(server.url + rel + hash, { waitUntil: 'load' });
-  assert.equal(response.status(), 200, `${rel}: HTTP ${response.status()}, expected 200`);
-  await waitReady(page, problems);
-  return page;
-}
-
-/** Locators of the first playground of a page. */
-function pg(page) {
-  const section = page.locator('section.playground').first();
-  const live = section.locator('.pg-live');
-  return {
-    section,
-    live,
-    picker: live.locator('.pg-source select'),
-    input: live.locator('.pg-source textarea.pg-input'),
-    notice: live.locator('.pg-notice'),
-    tab: (step) => live.locator(`[role="tab"][aria-controls$="-panel-${step}"]`),
-    panel: (step) => live.locator(`[role="tabpanel"][id$="-panel-${step}"]`),
-  };
-}
-
-/** Clicks the tab of `step` and checks it is the selected one. */
-async function selectTab(page, step) {
-  const { tab, panel } = pg(page);
-  assert.equal(await tab(step).count(), 1, `${short(page.url())}: expected one tab [role=tab][aria-controls$="-panel-${step}"], found ${await tab(step).count()}`);
-  await tab(step).click();
-  assert.equal(await tab(step).getAttribute('aria-selected'), 'true', `${short(page.url())}: after clicking the ${step} tab, its aria-selected is not "true"`);
-  assert.equal(await panel(step).isVisible(), true, `${short(page.url())}: after clicking the ${step} tab, its panel is not visible`);
-}
-
-/** The JSON data the build put in the page for the playground. */
-async function pageData(page) {
-  const text = await page.locator('section.playground template.pg-data').first().evaluate((t) => t.content.textContent);
-  return JSON.parse(text);
-}
-
-/** Sets the token textarea as a paste would, without Playwright echoing huge values. */
-async function pasteToken(page, text) {
-  if (text.length < 20_000) {
-    await pg(page).input.fill(text);
-    return null;
-  }
-  return page.evaluate((value) => {
-    const input = document.querySelector('section.playground .pg-live textarea.pg-input');
-    const start = performance.now();
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    return performance.now() - start;
-  }, text);
-}
-
-/** Fails unless the page answers a trivial evaluate within `ms`. */
-async function assertResponsive(page, what, ms = 2_000) {
-  const start = Date.now();
-  let timer;
-  const answer = await Promise.race([
-    page.evaluate(() => 1),
-    new Promise((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), ms);
-    }),
-  ]);
-  clearTimeout(timer);
-  assert.equal(answer, 1, `${short(page.url())}: after ${what}, the page did not answer page.evaluate(() => 1) within ${ms} ms: it is frozen`);
-  return Date.now() - start;
-}
+// Tokens, and what the simulated servers must say
 
 const b64url = (data) => Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)).toString('base64url');
 
@@ -195,20 +69,6 @@ function mintToken(header, payload, secret) {
 }
 
 const decodePart = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-
-/** Splits a request or response as shown in `pre.pg-http`. */
-function parseHttp(text) {
-  const blank = text.indexOf('\n\n');
-  const head = blank === -1 ? text : text.slice(0, blank);
-  const body = blank === -1 ? '' : text.slice(blank + 2);
-  const [startLine, ...lines] = head.split('\n');
-  const headers = new Map();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { text, startLine, headers, body };
-}
 
 /** The JSON body of a parsed response, or a failure naming it. */
 function jsonBody(exchange, what) {
@@ -281,113 +141,6 @@ function assertApiRequest(request, token, where, scope = 'ledger:read') {
 
 // ---------------------------------------------------------------------------
 // What the tests read from a page
-
-/** What the visible Decode panel shows. */
-function readDecode(page) {
-  return page.evaluate(() => {
-    const panel = document.querySelector('section.playground .pg-live [role="tabpanel"]:not([hidden])');
-    if (!panel) return { panel: null };
-    const verdict = panel.querySelector('.pg-verdict');
-    const tables = [...panel.querySelectorAll('table.pg-claims')].map((table) => ({
-      caption: table.caption?.textContent.trim() ?? '',
-      rows: [...(table.tBodies[0]?.rows ?? [])].map((row) => ({
-        name: row.cells[0]?.textContent.trim() ?? '',
-        value: row.cells[1]?.textContent.trim() ?? '',
-        meaning: row.cells[2]?.textContent.trim() ?? '',
-      })),
-    }));
-    return {
-      panel: panel.id,
-      verdictClass: verdict?.className ?? null,
-      verdictTitle: verdict?.querySelector('.pg-verdict-title')?.textContent.trim() ?? null,
-      reasons: [...(verdict?.querySelectorAll('li') ?? [])].map((li) => li.textContent.trim()),
-      parts: panel.querySelector('.pg-token-parts')?.textContent ?? null,
-      json: [...panel.querySelectorAll('pre.pg-json')].map((pre) => pre.textContent),
-      tables,
-      problem: panel.querySelector('.pg-problem')?.textContent ?? null,
-    };
-  });
-}
-
-/** What the visible Validate panel shows. */
-function readValidate(page) {
-  return page.evaluate(() => {
-    const panel = document.querySelector('section.playground .pg-live [role="tabpanel"]:not([hidden])');
-    if (!panel) return { panel: null };
-    return {
-      panel: panel.id,
-      ok: Boolean(panel.querySelector('.pg-ok')),
-      bad: Boolean(panel.querySelector('.pg-bad')),
-      keyKind: panel.querySelector('select[id$="-key-kind"]')?.value ?? null,
-      checks: [...panel.querySelectorAll('ul.pg-checks > li')].map((li) => ({
-        name: li.dataset.check ?? null,
-        status: ['passed', 'failed', 'skipped'].find((s) => li.classList.contains(`pg-check-${s}`)) ?? `(classes: ${li.className})`,
-        text: li.textContent.trim(),
-      })),
-      warnings: [...panel.querySelectorAll('.pg-warnings li')].map((li) => li.textContent.trim()),
-      problem: panel.querySelector('.pg-problem')?.textContent ?? null,
-    };
-  });
-}
-
-/** One line per check, for messages. */
-const describeChecks = (report) => report.checks.map((c) => `${c.name}: ${c.status} — ${clip(c.text, 160)}`).join('\n  ');
-
-/** The `pre.pg-http` texts under `selector` in the visible panel. */
-function readHttp(page, selector) {
-  return page.evaluate((sel) => {
-    const panel = document.querySelector('section.playground .pg-live [role="tabpanel"]:not([hidden])');
-    return [...(panel?.querySelectorAll(`${sel} pre.pg-http`) ?? [])].filter((pre) => !pre.querySelector('mark')).map((pre) => pre.textContent);
-  }, selector);
-}
-
-/** Picks `scope` in the Flow tab and returns its four exchanges, parsed. */
-async function runFlow(page, scope) {
-  const { panel } = pg(page);
-  const select = panel('flow').locator('select');
-  assert.equal(await select.count(), 1, `${short(page.url())}: the Flow panel has ${await select.count()} scope selects, expected 1`);
-  await select.selectOption(scope);
-  return (await readHttp(page, '.pg-flow')).map(parseHttp);
-}
-
-/**
- * Walks the Leak tab (which must be selected): looks inside the naive app's
- * script, picks `scope`, asks for a token. Returns what it showed.
- */
-async function runLeak(page, scope = WHOLE_SCOPE) {
-  const where = short(page.url());
-  const { panel } = pg(page);
-  const leak = panel('leak');
-  const look = leak.getByRole('button', { name: 'Look inside its JavaScript' });
-  assert.equal(await look.count(), 1, `${where}: the Leak panel has no button "Look inside its JavaScript"`);
-  await look.click();
-  const out = leak.locator('.pg-leak');
-  try {
-    await out.locator('mark, .pg-problem').first().waitFor({ timeout: 5_000 });
-  } catch {
-    assert.fail(`${where}: 5 s after clicking "Look inside its JavaScript", .pg-leak shows neither a <mark> nor a .pg-problem: ${JSON.stringify(clip(await out.textContent()))}`);
-  }
-  const problem = out.locator('.pg-problem');
-  if (await problem.count()) assert.fail(`${where}: looking inside the naive app's script failed: ${JSON.stringify(await problem.textContent())}`);
-  const mark = await out.locator('mark').textContent();
-  const line = await out.locator('pre.pg-http:has(mark)').textContent();
-  const select = out.locator('select');
-  assert.equal(await select.count(), 1, `${where}: after the secret was found, .pg-leak has ${await select.count()} scope selects, expected 1`);
-  await select.selectOption(scope);
-  const ask = out.getByRole('button', { name: 'Ask for a token with the stolen secret' });
-  assert.equal(await ask.count(), 1, `${where}: .pg-leak has no button "Ask for a token with the stolen secret"`);
-  await ask.click();
-  const exchanges = (await readHttp(page, '.pg-leak')).map(parseHttp);
-  const instead = out.locator('.pg-instead');
-  return {
-    mark,
-    line,
-    exchanges,
-    insteadVisible: (await instead.count()) === 1 && (await instead.isVisible()),
-    insteadText: (await instead.count()) ? await instead.textContent() : '',
-    text: await out.textContent(),
-  };
-}
 
 /** Checks everything a leak run must show; the API's answer last. */
 function assertLeak(result, where, scope = WHOLE_SCOPE) {
@@ -515,6 +268,14 @@ function assertReport(report, id, where) {
 }
 
 describe('Validate (over HTTP)', () => {
+  test('every sample of the course has what validating it must show', () => {
+    assert.deepEqual(
+      Object.keys(VALIDATE_EXPECTED).sort(),
+      [...SAMPLE_IDS].sort(),
+      'VALIDATE_EXPECTED and the samples of tests/golden/playground.json differ: say what validating each sample must show',
+    );
+  });
+
   for (const id of SAMPLE_IDS) {
     test(`#sample=${id}&step=validate: ${VALIDATE_EXPECTED[id].valid ? 'the API would accept it' : `rejected by ${(VALIDATE_EXPECTED[id].failed ?? VALIDATE_EXPECTED[id].failedOneOf).join('/')}`}`, async () => {
       await withContext({}, async (context, problems) => {
@@ -794,11 +555,6 @@ describe('The flow (over HTTP)', () => {
 // ---------------------------------------------------------------------------
 // 6. The leak
 
-/** Pages of the site with an embedded playground, relative paths. */
-function pagesWithPlayground() {
-  return lessonPaths(site).filter((rel) => /<section\b[^>]*\bclass="playground"/.test(fs.readFileSync(path.join(site, rel), 'utf8')));
-}
-
 describe('The leak, end to end (over HTTP)', () => {
   test('the site has pages embedding a playground', (t) => {
     const pages = pagesWithPlayground();
@@ -837,7 +593,7 @@ describe('The leak, end to end (over HTTP)', () => {
   test('from the naive app page, following its link "See the leak step by step in the playground"', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(`${server.url}naive-app/index.html`, { waitUntil: 'load' });
+      await page.goto(`${course.server.url}naive-app/index.html`, { waitUntil: 'load' });
       const link = page.getByRole('link', { name: 'See the leak step by step in the playground' });
       assert.equal(await link.count(), 1, `naive-app/index.html: no link "See the leak step by step in the playground"`);
       await Promise.all([page.waitForURL(/\/playground\/index\.html#/, { waitUntil: 'load' }), link.click()]);
@@ -1020,7 +776,7 @@ describe('requests (over HTTP)', () => {
 
       const elsewhere = requests.filter((r) => {
         try {
-          return new URL(r.url).origin !== server.origin;
+          return new URL(r.url).origin !== course.server.origin;
         } catch {
           return true;
         }
@@ -1030,7 +786,7 @@ describe('requests (over HTTP)', () => {
       assert.deepEqual(
         elsewhere.map((r) => `${r.type} ${clip(r.url, 200)} (from ${short(r.page)})`),
         [],
-        `requests to somewhere other than ${server.origin}`,
+        `requests to somewhere other than ${course.server.origin}`,
       );
       // The recorder saw what the playground must fetch, so an empty list above means something.
       for (const needed of ['/course/wasm/tokenbook_wasm_bg.wasm', '/course/naive-app/app.js']) {
@@ -1048,7 +804,7 @@ describe('without JavaScript', () => {
   test('the playground page shows the static rendering: the sample token, its decoded payload and the app verdict', async () => {
     await withContext({ javaScriptEnabled: false }, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(`${server.url}${PLAYGROUND}`, { waitUntil: 'load' });
+      await page.goto(`${course.server.url}${PLAYGROUND}`, { waitUntil: 'load' });
       const where = `${short(page.url())} (JavaScript off)`;
       const section = page.locator('section.playground').first();
       const staticPart = section.locator('.pg-static');
@@ -1083,7 +839,7 @@ describe('without JavaScript', () => {
   test('the static rendering shows no raw markdown backquotes (the live playground turns `x` into <code>)', async () => {
     await withContext({ javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
-      await page.goto(`${server.url}${PLAYGROUND}`, { waitUntil: 'load' });
+      await page.goto(`${course.server.url}${PLAYGROUND}`, { waitUntil: 'load' });
       const texts = await page.locator('section.playground .pg-static').first().evaluate((el) =>
         [...el.querySelectorAll('.pg-verdict li, .pg-verdict-title, table.pg-claims td:last-child')]
           .map((node) => node.textContent.trim())
@@ -1107,7 +863,7 @@ describe('opened from the file system (file://)', () => {
       await t.test(rel, async () => {
         await withContext({}, async (context, problems) => {
           const page = await context.newPage();
-          const url = fileUrl(site, rel);
+          const url = fileUrl(course.dir, rel);
           await page.goto(url, { waitUntil: 'load' });
           const where = short(url);
           let outcome = 'neither';
@@ -1152,7 +908,7 @@ describe('timing (over HTTP)', () => {
     for (let i = 0; i < 5; i++) {
       await withContext({}, async (context, problems) => {
         const page = await context.newPage();
-        await page.goto(`${server.url}${PLAYGROUND}`, { waitUntil: 'load' });
+        await page.goto(`${course.server.url}${PLAYGROUND}`, { waitUntil: 'load' });
         try {
           await page.waitForFunction(() => performance.getEntriesByName('playground-ready').length > 0, null, { timeout: READY_TIMEOUT });
         } catch {

@@ -7,46 +7,25 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  closeBrowser,
-  DESKTOP,
-  launchBrowser,
-  lessonPaths,
-  PHONE,
-  SCREENSHOTS,
-  serveSite,
-  siteDir,
-  withBrowserContext,
-} from './site.mjs';
+import { DESKTOP, lessonPaths, PHONE, SCREENSHOTS, useSite, withBrowserContext } from './site.mjs';
 
-
-let site;
 let lessons;
-let browser;
-let server;
-
-before(async () => {
-  site = await siteDir();
-  lessons = lessonPaths(site);
-  assert.ok(lessons.length >= 3, `${site} has ${lessons.length} lesson pages, the tests need 3`);
-  browser = await launchBrowser();
-  server = await serveSite(site);
+const course = useSite({
+  setup: ({ dir }) => {
+    lessons = lessonPaths(dir);
+    assert.ok(lessons.length >= 3, `${dir} has ${lessons.length} lesson pages, the tests need 3`);
+  },
 });
 
-after(async () => {
-  await closeBrowser(browser);
-  await server?.close();
-});
-
-const pathOf = (page) => new URL(page.url()).pathname.replace(server.base, '');
+const pathOf = (page) => new URL(page.url()).pathname.replace(course.server.base, '');
 
 describe('course navigation on a phone (375 px)', () => {
   test('hides behind a header button that opens it, focuses the current lesson, and closes with Escape; the page never scrolls sideways', async () => {
-    await withBrowserContext(browser, { viewport: PHONE }, async (context, problems) => {
+    await withBrowserContext(course.browser, { viewport: PHONE }, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[1], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[1], { waitUntil: 'load' });
       const toggle = page.locator('#nav-toggle');
       const nav = page.locator('#course-nav');
       assert.ok(await toggle.isVisible(), 'the Contents button is not visible at 375 px');
@@ -89,9 +68,9 @@ describe('course navigation on a phone (375 px)', () => {
   });
 
   test('without JavaScript the navigation is listed below the lesson and the header links to it', async () => {
-    await withBrowserContext(browser, { viewport: PHONE, javaScriptEnabled: false }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: PHONE, javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[1], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[1], { waitUntil: 'load' });
       assert.equal(await page.locator('#nav-toggle').isVisible(), false, 'the script-only button shows without JavaScript');
       const jump = page.locator('.nav-jump');
       assert.ok(await jump.isVisible(), 'the "Contents" link is not visible without JavaScript');
@@ -103,9 +82,9 @@ describe('course navigation on a phone (375 px)', () => {
   });
 
   test('at desktop width the navigation is a sidebar and the button is hidden', async () => {
-    await withBrowserContext(browser, { viewport: DESKTOP }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: DESKTOP }, async (context) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[1], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[1], { waitUntil: 'load' });
       assert.equal(await page.locator('#nav-toggle').isVisible(), false);
       assert.ok(await page.locator('#course-nav').isVisible());
     });
@@ -114,9 +93,9 @@ describe('course navigation on a phone (375 px)', () => {
 
 describe('keyboard', () => {
   test('→ opens the next lesson and ← the previous one; not while typing in a field or scrolling a diagram', async () => {
-    await withBrowserContext(browser, { viewport: DESKTOP }, async (context, problems) => {
+    await withBrowserContext(course.browser, { viewport: DESKTOP }, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[1], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[1], { waitUntil: 'load' });
       await Promise.all([page.waitForURL(`**/${lessons[2]}`), page.keyboard.press('ArrowRight')]);
       assert.equal(pathOf(page), lessons[2], '→ did not open the next lesson');
       await Promise.all([page.waitForURL(`**/${lessons[1]}`), page.keyboard.press('ArrowLeft')]);
@@ -151,7 +130,7 @@ describe('keyboard', () => {
       assert.equal(pathOf(page), lessons[1], 'Shift+→ changed the page');
 
       // The first lesson has no previous one: ← stays.
-      await page.goto(server.url + lessons[0], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[0], { waitUntil: 'load' });
       await page.keyboard.press('ArrowLeft');
       await page.waitForTimeout(300);
       assert.equal(pathOf(page), lessons[0], '← on the first lesson went somewhere');
@@ -162,10 +141,10 @@ describe('keyboard', () => {
 
 describe('copy link to a section', () => {
   test("every heading's button copies the section's canonical address and says so", async () => {
-    await withBrowserContext(browser, { viewport: DESKTOP }, async (context, problems) => {
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await withBrowserContext(course.browser, { viewport: DESKTOP }, async (context, problems) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: course.server.origin });
       const page = await context.newPage();
-      await page.goto(server.url + lessons[1], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[1], { waitUntil: 'load' });
       const headings = await page.locator('main .heading > :is(h2, h3)[id]').count();
       const buttons = page.locator('main .heading:has(> :is(h2, h3)[id]) > button.copy-link');
       assert.equal(await buttons.count(), headings, 'not every section heading has a copy-link button');
@@ -187,9 +166,9 @@ describe('copy link to a section', () => {
   });
 
   test('without JavaScript, every heading still has its # link to the section', async () => {
-    await withBrowserContext(browser, { viewport: DESKTOP, javaScriptEnabled: false }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: DESKTOP, javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[1], { waitUntil: 'load' });
+      await page.goto(course.server.url + lessons[1], { waitUntil: 'load' });
       const missing = await page.evaluate(() =>
         [...document.querySelectorAll('main :is(h2, h3, h4)[id]')]
           .filter((h) => h.parentElement.querySelector(':scope.heading > a.anchor')?.getAttribute('href') !== `#${h.id}`)
@@ -203,10 +182,10 @@ describe('copy link to a section', () => {
 
 describe('screen readers', () => {
   test('a lesson reads as landmarks, a skip link first, headings named by their text in order, and answers behind buttons', async () => {
-    await withBrowserContext(browser, { viewport: DESKTOP }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: DESKTOP }, async (context) => {
       const page = await context.newPage();
-      const withCheck = lessons.find((rel) => fs.readFileSync(path.join(site, rel), 'utf8').includes('<ol class="check">'));
-      await page.goto(server.url + withCheck, { waitUntil: 'load' });
+      const withCheck = lessons.find((rel) => fs.readFileSync(path.join(course.dir, rel), 'utf8').includes('<ol class="check">'));
+      await page.goto(course.server.url + withCheck, { waitUntil: 'load' });
       const tree = await page.locator('body').ariaSnapshot();
       const lines = tree.split('\n');
       assert.match(lines[0], /^- link "Skip to content"/, `the first thing read is not the skip link:\n${lines.slice(0, 3).join('\n')}`);
@@ -237,12 +216,12 @@ describe('screen readers', () => {
 
 describe('print', () => {
   test('a printed lesson has no navigation, shows every Beginner Check answer and the address after links out of the site', async () => {
-    const withCheck = lessons.find((rel) => fs.readFileSync(path.join(site, rel), 'utf8').includes('<ol class="check">'));
+    const withCheck = lessons.find((rel) => fs.readFileSync(path.join(course.dir, rel), 'utf8').includes('<ol class="check">'));
     assert.ok(withCheck, 'no lesson has a Beginner Check');
     for (const javaScriptEnabled of [true, false]) {
-      await withBrowserContext(browser, { viewport: DESKTOP, javaScriptEnabled }, async (context) => {
+      await withBrowserContext(course.browser, { viewport: DESKTOP, javaScriptEnabled }, async (context) => {
         const page = await context.newPage();
-        await page.goto(server.url + withCheck, { waitUntil: 'load' });
+        await page.goto(course.server.url + withCheck, { waitUntil: 'load' });
         await page.emulateMedia({ media: 'print' });
         const where = `${withCheck} printed (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`;
         for (const selector of ['.site-header', '#course-nav', '.pager', '.site-footer', '.toc']) {
@@ -270,14 +249,14 @@ describe('print', () => {
 
   test('the whole-course page prints every lesson, in order, as a PDF', async () => {
     const rel = 'print/index.html';
-    assert.ok(fs.existsSync(path.join(site, rel)), `${rel} is missing from the site`);
-    await withBrowserContext(browser, { viewport: DESKTOP }, async (context, problems) => {
+    assert.ok(fs.existsSync(path.join(course.dir, rel)), `${rel} is missing from the site`);
+    await withBrowserContext(course.browser, { viewport: DESKTOP }, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + rel, { waitUntil: 'load' });
+      await page.goto(course.server.url + rel, { waitUntil: 'load' });
       const titles = await page.locator('main article.chapter > .heading:first-child > h2').allTextContents();
       const expected = [];
       for (const lesson of lessons) {
-        const html = fs.readFileSync(path.join(site, lesson), 'utf8');
+        const html = fs.readFileSync(path.join(course.dir, lesson), 'utf8');
         // The lesson's title: the text of its h1, without the # anchor.
         const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)[1].replace(/<a class="anchor"[\s\S]*?<\/a>/, '').replace(/<[^>]+>/g, '');
         expected.push(h1.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').trim());
@@ -314,11 +293,11 @@ describe('print', () => {
 
 describe('link previews', () => {
   test('every page names its title, description, canonical address and the preview picture, which the site serves at 1200×630', async () => {
-    await withBrowserContext(browser, { viewport: DESKTOP }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: DESKTOP }, async (context) => {
       const page = await context.newPage();
       const images = new Set();
       for (const rel of ['index.html', ...lessons]) {
-        await page.goto(server.url + rel, { waitUntil: 'domcontentloaded' });
+        await page.goto(course.server.url + rel, { waitUntil: 'domcontentloaded' });
         const meta = await page.evaluate(() => {
           const get = (selector) => document.querySelector(selector)?.getAttribute('content') ?? null;
           return {
@@ -343,7 +322,7 @@ describe('link previews', () => {
       const canonicalRoot = (await page.locator('link[rel="canonical"]').getAttribute('href')).replace(/[^/]*\/?$/, '');
       const rel = image.startsWith(canonicalRoot) ? image.slice(canonicalRoot.length) : null;
       assert.ok(rel, `${image} is not below the site's base URL ${canonicalRoot}`);
-      const response = await page.request.get(server.url + rel);
+      const response = await page.request.get(course.server.url + rel);
       assert.equal(response.status(), 200, `${rel}: ${response.status()}`);
       const png = await response.body();
       assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', `${rel} is not a PNG`);

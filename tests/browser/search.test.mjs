@@ -19,49 +19,37 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
   buildSite,
-  closeBrowser,
   DESKTOP,
   fileUrl,
-  launchBrowser,
   lessonPaths,
   listing,
   luminance,
   makeTempDir,
   PHONE,
+  repoRoot,
   SCREENSHOTS,
   serveSite,
-  siteDir,
   siteWithBaseUrl,
+  useSite,
   withBrowserContext,
 } from './site.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let site; // the course, built
-let lessons; // its lesson pages
-let fixture; // the fixture course, built
-let browser;
-let server; // the course under /course/
-let fixtureServer; // the fixture under /course/
-
-before(async () => {
-  [site, fixture] = await Promise.all([siteDir(), buildFixture()]);
-  lessons = lessonPaths(site);
-  assert.ok(lessons.length > 0, `no lesson pages in ${site}`);
-  browser = await launchBrowser();
-  server = await serveSite(site);
-  fixtureServer = await serveSite(fixture);
+let lessons; // the course's lesson pages
+/** The course (`dir`), served under /course/ (`server`), and the browser. */
+const course = useSite({
+  setup: ({ dir }) => {
+    lessons = lessonPaths(dir);
+    assert.ok(lessons.length > 0, `no lesson pages in ${dir}`);
+  },
 });
-
-after(async () => {
-  await closeBrowser(browser);
-  await server?.close();
-  await fixtureServer?.close();
-});
+/** The fixture course (below), built and served under /course/. */
+const fixtures = useSite({ build: buildFixture, browser: false });
 
 // ---------------------------------------------------------------------------
 // Fixtures and helpers
@@ -115,23 +103,19 @@ function readIndex(root) {
   return parts;
 }
 
+/** The browser's search core (static/js/search-core.js), to read the index as the page does. */
+const core = (() => {
+  const context = {};
+  vm.runInNewContext(fs.readFileSync(path.join(repoRoot, 'static/js/search-core.js'), 'utf8'), context);
+  return context.tokenbookSearchCore;
+})();
+
 /** How many sections a term's encoded postings list: the number they start with. */
-function documentCount(encoded) {
-  const letters = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
-  let n = 0;
-  let scale = 1;
-  for (const c of encoded) {
-    const v = letters.indexOf(c);
-    n += (v & 31) * scale;
-    scale *= 32;
-    if (v < 32) return n;
-  }
-  throw new Error(`postings without their number: ${encoded.slice(0, 20)}`);
-}
+const documentCount = (encoded) => core.readNumber(encoded, 0)[0];
 
 /** Runs `fn(context, problems)` in a new browser context, always closed. */
 function withContext(options, fn) {
-  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, fn);
+  return withBrowserContext(course.browser, { viewport: DESKTOP, ...options }, fn);
 }
 
 /** Lets queued events (CSP reports, console messages) arrive. */
@@ -254,7 +238,7 @@ function lessonHeadings(root, rel) {
  * must list that section, with the word marked in a snippet of that text.
  */
 function distinctiveHeadingWord() {
-  const index = readIndex(site);
+  const index = readIndex(course.dir);
   const df = new Map();
   for (const [name, part] of Object.entries(index)) {
     if (!name.startsWith('t')) continue;
@@ -262,7 +246,7 @@ function distinctiveHeadingWord() {
   }
   let best = null;
   for (const rel of lessons) {
-    const { title, headings } = lessonHeadings(site, rel);
+    const { title, headings } = lessonHeadings(course.dir, rel);
     for (const heading of headings) {
       for (const word of heading.text.match(/[A-Za-z]{6,}/g) ?? []) {
         const count = df.get(word.toLowerCase());
@@ -271,7 +255,7 @@ function distinctiveHeadingWord() {
       }
     }
   }
-  assert.ok(best, `no h2 heading word of 6+ letters that its section's text repeats found in the index of ${site}`);
+  assert.ok(best, `no h2 heading word of 6+ letters that its section's text repeats found in the index of ${course.dir}`);
   return best;
 }
 
@@ -291,7 +275,7 @@ describe('search results', () => {
     const target = distinctiveHeadingWord();
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[lessons.length - 1]);
+      await page.goto(course.server.url + lessons[lessons.length - 1]);
       await search(page, target.word.toLowerCase());
       const list = await results(page);
       const hit = list.find((r) => r.heading === target.heading.text);
@@ -325,8 +309,8 @@ describe('search results', () => {
       page.on('requestfailed', (r) => {
         if (r.failure()?.errorText === 'net::ERR_ABORTED') aborted.push(r.url());
       });
-      await page.goto(fixtureServer.url + 'index.html');
-      const pageRequests = () => fixtureServer.requests.filter((r) => /-filler\/index\.html$/.test(r.path)).map((r) => r.path);
+      await page.goto(fixtures.server.url + 'index.html');
+      const pageRequests = () => fixtures.server.requests.filter((r) => /-filler\/index\.html$/.test(r.path)).map((r) => r.path);
 
       await search(page, 'signature', { snippets: false });
       const first = await results(page);
@@ -358,7 +342,7 @@ describe('search results', () => {
   test('a prefix, a typo, accents and Japanese text all find their sections', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(fixtureServer.url + 'index.html');
+      await page.goto(fixtures.server.url + 'index.html');
       const cases = [
         { query: 'introsp', heading: 'The Introspection Endpoint', mark: 'introspection', why: 'prefix of "introspection"' },
         { query: 'constructor valueof', heading: 'The Introspection Endpoint', mark: 'constructor', why: 'words that are names of Object.prototype' },
@@ -390,7 +374,7 @@ describe('search results', () => {
   test('a snippet holds the section\'s own text: no permalink, "Show answer", pager, or diagram lines', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(fixtureServer.url + 'index.html');
+      await page.goto(fixtures.server.url + 'index.html');
       await search(page, 'quokkaword');
       const list = await results(page);
       const check = list.find((r) => r.heading === '🤔 Beginner Check');
@@ -407,7 +391,7 @@ describe('search results', () => {
   test('a typo in a short word is not corrected, and a word in no lesson says so', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(fixtureServer.url + 'index.html');
+      await page.goto(fixtures.server.url + 'index.html');
       await search(page, 'qwertyuiop ');
       assert.equal((await results(page)).length, 0);
       assert.match(await page.locator('#search-note').textContent(), /No results/);
@@ -427,7 +411,7 @@ describe('search results', () => {
         dialogs++;
         d.dismiss();
       });
-      await page.goto(fixtureServer.url + 'index.html');
+      await page.goto(fixtures.server.url + 'index.html');
       await search(page, 'onerror');
       const list = await results(page);
       const hit = list.find((r) => r.heading === 'Markup In Code');
@@ -446,7 +430,7 @@ describe('search by keyboard', () => {
   test('"/" focuses the box (not while typing elsewhere), arrows move through results, Tab reaches the list, Escape closes then clears', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(fixtureServer.url + '010-filler/index.html');
+      await page.goto(fixtures.server.url + '010-filler/index.html');
       assert.equal(await page.locator('#search-input').isVisible(), true, 'the search box is shown');
 
       // "/" typed into another field stays there.
@@ -527,13 +511,13 @@ describe('search by keyboard', () => {
     const target = distinctiveHeadingWord();
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + 'index.html');
+      await page.goto(course.server.url + 'index.html');
       await search(page, target.word.toLowerCase());
       const list = await results(page);
       const position = list.findIndex((r) => r.heading === target.heading.text);
       assert.ok(position >= 0, `"${target.word}" did not list "${target.heading.text}":\n${describeResults(list).join('\n')}`);
       for (let i = 0; i <= position; i++) await page.keyboard.press('ArrowDown');
-      const expected = `${server.url}${target.rel}#${target.heading.id}`;
+      const expected = `${course.server.url}${target.rel}#${target.heading.id}`;
       await Promise.all([page.waitForURL(expected, { timeout: 10_000 }), page.keyboard.press('Enter')]);
       const inView = await page.evaluate((id) => {
         const r = document.getElementById(id)?.getBoundingClientRect();
@@ -548,7 +532,7 @@ describe('search by keyboard', () => {
 
 describe('search at scale and in odd places', () => {
   test('a query downloads the manifest and a small fraction of the index, and the pages of the results shown', async () => {
-    const dir = path.join(fixture, 'search');
+    const dir = path.join(fixtures.dir, 'search');
     const files = fs.readdirSync(dir);
     const raw = (file) => fs.statSync(path.join(dir, file)).size;
     const gz = (file) => zlib.gzipSync(fs.readFileSync(path.join(dir, file))).length;
@@ -565,17 +549,17 @@ describe('search at scale and in odd places', () => {
     for (const [query, first, limit] of queries) {
       await withContext({}, async (context, problems) => {
         const page = await context.newPage();
-        const start = fixtureServer.requests.length;
-        await page.goto(fixtureServer.url + 'index.html');
+        const start = fixtures.server.requests.length;
+        await page.goto(fixtures.server.url + 'index.html');
         await settle(page);
-        const before = fixtureServer.requests.length;
-        const early = fixtureServer.requests.slice(start).map((r) => r.path).filter((p) => p.startsWith('/course/search/') || /search-(core|engine)/.test(p));
+        const before = fixtures.server.requests.length;
+        const early = fixtures.server.requests.slice(start).map((r) => r.path).filter((p) => p.startsWith('/course/search/') || /search-(core|engine)/.test(p));
         assert.deepEqual(early, [], 'nothing but js/search.js is loaded before the box is used');
         await search(page, query);
         const list = await results(page);
         if (first) assert.equal(list[0]?.heading, first, `"${query}" should find its lesson first:\n${describeResults(list).join('\n')}`);
         assert.ok(list.length > 0 && list.every((r) => r.snippet), `"${query}": every result has a snippet:\n${describeResults(list).join('\n')}`);
-        const paths = fixtureServer.requests.slice(before).map((r) => r.path.split('?')[0]);
+        const paths = fixtures.server.requests.slice(before).map((r) => r.path.split('?')[0]);
         const requested = [...new Set(paths.filter((p) => p.startsWith('/course/search/')))].map((p) => p.slice('/course/search/'.length));
         assert.ok(requested.includes('manifest.js') && requested.includes('lengths.js'), `the manifest or the lengths were not loaded: ${requested.join(', ')}`);
         const got = { files: requested.length, raw: requested.reduce((sum, f) => sum + raw(f), 0), gz: requested.reduce((sum, f) => sum + gz(f), 0) };
@@ -595,7 +579,7 @@ describe('search at scale and in odd places', () => {
   test('from file:// the index loads as scripts, results have no snippet and say why, and Enter opens the section', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(fileUrl(fixture, '010-filler/index.html'));
+      await page.goto(fileUrl(fixtures.dir, '010-filler/index.html'));
       await search(page, 'introspection');
       const list = await results(page);
       const position = list.findIndex((r) => r.heading === 'The Introspection Endpoint');
@@ -607,7 +591,7 @@ describe('search at scale and in odd places', () => {
       assert.match(await note.textContent(), /served over HTTP/);
       assert.equal((await note.boundingBox()).height < 40, true, 'the note is one line');
       for (let i = 0; i <= position; i++) await page.keyboard.press('ArrowDown');
-      const expected = fileUrl(fixture, '04-introspection/index.html') + '#the-introspection-endpoint';
+      const expected = fileUrl(fixtures.dir, '04-introspection/index.html') + '#the-introspection-endpoint';
       await Promise.all([page.waitForURL(expected, { timeout: 10_000 }), page.keyboard.press('Enter')]);
       await settle(page);
       assert.deepEqual(problems, [], listing('problems while searching from file://', problems));
@@ -617,7 +601,7 @@ describe('search at scale and in odd places', () => {
   test('at 375 px the box and its results fit the screen', async () => {
     await withContext({ viewport: PHONE }, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[0]);
+      await page.goto(course.server.url + lessons[0]);
       await search(page, 'token');
       assert.ok((await results(page)).length > 0, 'results for "token"');
       await page.keyboard.press('ArrowDown');
@@ -663,17 +647,17 @@ describe('search at scale and in odd places', () => {
   });
 
   test('without JavaScript there is no search box: search.js builds it', async () => {
-    const html = fs.readFileSync(path.join(site, lessons[0]), 'utf8');
+    const html = fs.readFileSync(path.join(course.dir, lessons[0]), 'utf8');
     assert.doesNotMatch(html, /search-input|id="search"/, 'the page carries no search box markup');
     await withContext({ javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[0]);
+      await page.goto(course.server.url + lessons[0]);
       assert.equal(await page.locator('#search, #search-input').count(), 0, 'a search box without JavaScript');
       assert.equal(await page.locator('.site-title').isVisible(), true);
     });
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      await page.goto(server.url + lessons[0]);
+      await page.goto(course.server.url + lessons[0]);
       const order = await page.evaluate(() => [...document.querySelector('.site-header').children].filter((e) => !e.hidden && e.localName !== 'script').map((e) => e.id || e.className));
       assert.deepEqual(order.slice(-2), ['search', 'theme-toggle'], `the box sits before the theme button: ${order.join(', ')}`);
       await settle(page);
@@ -687,7 +671,7 @@ describe('search accessibility', () => {
     test(`results, marks and notes have WCAG AA contrast in the ${theme} theme`, async () => {
       await withContext({ colorScheme: theme }, async (context, problems) => {
         const page = await context.newPage();
-        await page.goto(server.url + lessons[0]);
+        await page.goto(course.server.url + lessons[0]);
         await search(page, 'client secret');
         await page.keyboard.press('ArrowDown');
         await page.mouse.move(0, 0);
@@ -732,7 +716,7 @@ describe('search accessibility', () => {
       // bypassCSP lets axe's script in; the CSP is enforced in the other tests.
       await withContext({ colorScheme, bypassCSP: true }, async (context) => {
         const page = await context.newPage();
-        await page.goto(server.url + lessons[0]);
+        await page.goto(course.server.url + lessons[0]);
         await search(page, 'token');
         await page.keyboard.press('ArrowDown');
         await page.addScriptTag({ path: AXE });

@@ -9,9 +9,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, test } from 'node:test';
 
-import { closeBrowser, launchBrowser, makeTempDir, repoRoot } from './site.mjs';
+import { makeTempDir, repoRoot, useBrowser } from './site.mjs';
 
-let browser;
+const chromium = useBrowser();
 let server;
 let content;
 
@@ -42,16 +42,14 @@ before(async () => {
   fs.writeFileSync(path.join(content, '01_First.md'), lesson('Hello.'));
   fs.writeFileSync(path.join(content, '02_Second.md'), '# Second\n\nWorld.\n');
   server = await startServe(content, path.join(dir, 'public'));
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await closeBrowser(browser);
+after(() => {
   server?.child.kill();
 });
 
 test('edit, break and fix a lesson with its page open: reload keeps the scroll, errors overlay the last good page', async () => {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+  const page = await chromium.browser.newPage({ viewport: { width: 1000, height: 600 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}01-first/`);

@@ -1,8 +1,10 @@
 // Shared helpers of the browser tests: which site is under test (or build
 // one), a small static HTTP server that publishes a site under a sub-path,
-// the browser, and a watcher that records everything that went wrong on a
-// page (console errors, uncaught exceptions, Content-Security-Policy
-// violations, failed requests).
+// the browser, the fixture a test file shares (useSite: the site, the
+// browser and the server, set up before its tests and closed after them),
+// and a watcher that records everything that went wrong on a page (console
+// errors, uncaught exceptions, Content-Security-Policy violations, failed
+// requests).
 //
 // Only Node's standard library and playwright-core are used; the browser is
 // the system's Chromium (`CHROME_PATH`, which `cargo xtask test` sets, or
@@ -14,6 +16,7 @@ import fsp from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
@@ -347,6 +350,53 @@ export function launchBrowser() {
 /** Closes a browser from launchBrowser(), if there is one. */
 export async function closeBrowser(browser) {
   if (browser) await browser.close();
+}
+
+// ---------------------------------------------------------------------------
+// What a test file shares
+
+/**
+ * Chromium for the tests of one file: launched in a before() hook, closed
+ * in an after() hook. Returns the object whose `browser` holds it once
+ * before() has run.
+ */
+export function useBrowser() {
+  const fixture = { browser: null };
+  before(async () => {
+    fixture.browser = await launchBrowser();
+  });
+  after(async () => {
+    await closeBrowser(fixture.browser);
+  });
+  return fixture;
+}
+
+/**
+ * The fixture of a test file: before its tests, the site (`build()`, by
+ * default siteDir(): the site under test), Chromium (unless `browser` is
+ * false), an HTTP server publishing the site (`serve`: serveSite's
+ * options, a function of the site's directory giving them, or false for no
+ * server), then `setup(fixture)` for what the file needs besides; after
+ * them, everything closed. Returns the object that holds them once its
+ * hooks have run: `{ dir, browser, server }`.
+ *
+ * Node's runner starts top-level before() hooks as they are registered,
+ * without waiting for each other: anything that needs the site goes in
+ * `setup`, not in a before() of its own.
+ */
+export function useSite({ build = siteDir, browser = true, serve = {}, setup = () => {} } = {}) {
+  const fixture = browser ? useBrowser() : { browser: null };
+  fixture.dir = null;
+  fixture.server = null;
+  before(async () => {
+    fixture.dir = await build();
+    if (serve) fixture.server = await serveSite(fixture.dir, typeof serve === 'function' ? serve(fixture.dir) : serve);
+    await setup(fixture);
+  });
+  after(async () => {
+    await fixture.server?.close();
+  });
+  return fixture;
 }
 
 /**

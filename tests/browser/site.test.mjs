@@ -9,55 +9,42 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
   BASE_PATH,
-  closeBrowser,
   DESKTOP,
   fileUrl,
-  launchBrowser,
   lessonPaths,
   listing,
   luminance,
   PHONE,
   SCREENSHOTS,
-  serveSite,
-  siteDir,
   siteWithBaseUrl,
+  useSite,
   withBrowserContext,
 } from './site.mjs';
 import { measureDiagrams } from './measure.mjs';
 
-
-let site; // absolute path of the built site under test
-let lessons; // its lesson pages, relative paths
-let browser;
-let server; // the site under test, served under /course/
-
-before(async () => {
-  site = await siteDir();
-  lessons = lessonPaths(site);
-  assert.ok(lessons.length > 0, `no lesson pages (DIR/index.html with <article class="lesson">) in ${site}`);
-  browser = await launchBrowser();
-  server = await serveSite(site);
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await server?.close();
+let lessons; // the lesson pages of the site under test, relative paths
+/** The site under test: `dir`, and `server` publishing it under /course/. */
+const course = useSite({
+  setup: ({ dir }) => {
+    lessons = lessonPaths(dir);
+    assert.ok(lessons.length > 0, `no lesson pages (DIR/index.html with <article class="lesson">) in ${dir}`);
+  },
 });
 
 /** Runs `fn(context, problems)` in a new desktop-sized browser context, always closed. */
 function withContext(options, fn) {
-  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, fn);
+  return withBrowserContext(course.browser, { viewport: DESKTOP, ...options }, fn);
 }
 
 /** A URL without its origin, for short messages. */
 function short(url) {
   try {
     const u = new URL(url);
-    return u.protocol === 'file:' ? path.relative(site, decodeURIComponent(u.pathname)) + u.hash : u.pathname + u.search + u.hash;
+    return u.protocol === 'file:' ? path.relative(course.dir, decodeURIComponent(u.pathname)) + u.hash : u.pathname + u.search + u.hash;
   } catch {
     return url;
   }
@@ -72,14 +59,14 @@ describe('opened from the file system (file://)', () => {
   test('clicking the first lesson on index.html opens it with its stylesheet and scripts working, without errors or CSP violations', async () => {
     await withContext({}, async (context, problems) => {
       const page = await context.newPage();
-      const indexUrl = fileUrl(site, 'index.html');
+      const indexUrl = fileUrl(course.dir, 'index.html');
       await page.goto(indexUrl, { waitUntil: 'load' });
 
       const link = page.locator('main a.lesson-link').first();
       assert.ok((await link.count()) > 0, `${indexUrl}: no lesson link (main a.lesson-link) to click`);
       const linkText = (await link.textContent()).trim();
       const href = await link.evaluate((a) => a.href);
-      const expected = fileUrl(site, lessons[0]);
+      const expected = fileUrl(course.dir, lessons[0]);
       assert.equal(href, expected, `${indexUrl}: the first lesson link "${linkText}" points to ${href}, expected the first lesson ${expected}`);
 
       await Promise.all([page.waitForURL(href, { waitUntil: 'load', timeout: 10_000 }), link.click()]);
@@ -268,12 +255,12 @@ function isExpected404(problem, url) {
 describe(`served over HTTP under ${BASE_PATH}`, () => {
   test(`every page reachable from ${BASE_PATH}index.html and every link, stylesheet, script, image and #fragment on them resolves`, async (t) => {
     await withContext({}, async (context, problems) => {
-      const start = `${server.url}index.html`;
+      const start = `${course.server.url}index.html`;
       const { broken, targets, external } = await crawl(context, [{ url: start }], problems);
       const pages = [...targets.entries()].filter(([, e]) => e.ids).map(([u]) => u);
       t.diagnostic(`crawled ${pages.length} pages, checked ${targets.size} same-origin URLs, skipped ${external.size} external links`);
 
-      const unreached = lessons.filter((rel) => !targets.has(server.url + rel));
+      const unreached = lessons.filter((rel) => !targets.has(course.server.url + rel));
       for (const rel of unreached) broken.push(`${BASE_PATH}${rel}: a lesson page of the site that no link reachable from ${BASE_PATH}index.html leads to`);
 
       assert.deepEqual(
@@ -286,34 +273,26 @@ describe(`served over HTTP under ${BASE_PATH}`, () => {
   });
 
   describe('with the site built for base_url https://example.org/course/', () => {
-    let courseSite;
-    let courseServer;
-    before(async () => {
-      courseSite = await siteWithBaseUrl('https://example.org/course/');
-      courseServer = await serveSite(courseSite, { base: '/course/' });
-    });
-    after(async () => {
-      await courseServer?.close();
-    });
+    const published = useSite({ build: () => siteWithBaseUrl('https://example.org/course/'), browser: false, serve: { base: '/course/' } });
 
     test("a missing path answers 404 with the site's 404.html", async () => {
-      const expected = fs.readFileSync(path.join(courseSite, '404.html'), 'utf8');
+      const expected = fs.readFileSync(path.join(published.dir, '404.html'), 'utf8');
       const failures = [];
       for (const missing of ['no-such-lesson/index.html', 'no-such-page.html', '01-no-such-lesson/', 'css/missing.css']) {
-        const url = courseServer.url + missing;
+        const url = published.server.url + missing;
         const res = await fetchStatus(url);
         if (res.status !== 404) failures.push(`${short(url)}: HTTP ${res.status}, expected 404`);
         else if (!res.type.startsWith('text/html')) failures.push(`${short(url)}: Content-Type ${res.type}, expected text/html`);
-        else if (res.body !== expected) failures.push(`${short(url)}: the body (${res.body.length} chars) is not ${courseSite}/404.html (${expected.length} chars)`);
+        else if (res.body !== expected) failures.push(`${short(url)}: the body (${res.body.length} chars) is not ${published.dir}/404.html (${expected.length} chars)`);
       }
       assert.deepEqual(failures, [], listing('missing paths not answered with the 404 page', failures));
-      assert.match(expected, /<title>[^<]*not found/i, `${courseSite}/404.html has no <title> saying "not found"`);
+      assert.match(expected, /<title>[^<]*not found/i, `${published.dir}/404.html has no <title> saying "not found"`);
     });
 
     test('the 404 page served at a deep missing path (/course/a/b/c/) has its stylesheet, scripts and working links', async () => {
       await withContext({}, async (context, problems) => {
         const page = await context.newPage();
-        const deep = `${courseServer.url}a/b/c/`;
+        const deep = `${published.server.url}a/b/c/`;
         const response = await page.goto(deep, { waitUntil: 'load' });
         assert.equal(response.status(), 404, `${short(deep)}: HTTP ${response.status()}, expected 404`);
 
@@ -354,7 +333,7 @@ describe(`served over HTTP under ${BASE_PATH}`, () => {
       });
 
       await withContext({}, async (context, problems) => {
-        const deep = `${courseServer.url}a/b/c/`;
+        const deep = `${published.server.url}a/b/c/`;
         const { broken, targets } = await crawl(context, [{ url: deep, status: 404 }], []);
         const relevant = broken.concat(problems.filter((p) => !isExpected404(p, deep)));
         assert.deepEqual(relevant, [], listing(`broken references reached from the 404 page at ${short(deep)} (${targets.size} URLs checked)`, relevant));
@@ -414,7 +393,7 @@ function isDark(cssColor) {
 
 async function themeRoundTrip(scheme) {
   const other = scheme === 'dark' ? 'light' : 'dark';
-  const url = server.url + lessons[0];
+  const url = course.server.url + lessons[0];
 
   // What each theme looks like with nothing stored.
   const reference = {};
@@ -505,7 +484,7 @@ async function beginnerChecks(javaScriptEnabled) {
     const failures = [];
     let answersSeen = 0;
     for (const rel of lessons) {
-      const url = server.url + rel;
+      const url = course.server.url + rel;
       await page.goto(url, { waitUntil: 'load' });
       const info = await page.evaluate(() => {
         const heading = [...document.querySelectorAll('h2, h3, h4')].find((h) => /beginner check/i.test(h.textContent));
@@ -583,7 +562,7 @@ describe('diagrams', () => {
       let diagrams = 0;
       let measured = 0;
       for (const rel of lessons) {
-        const url = server.url + rel;
+        const url = course.server.url + rel;
         await page.goto(url, { waitUntil: 'load' });
         await page.evaluate(() => document.fonts.ready);
         for (const d of await page.evaluate(measureDiagrams)) {
@@ -665,8 +644,8 @@ function overflowingElements() {
 describe('screenshots and narrow screens', () => {
   test('lesson 02: full-page screenshots at 1280 px (light, dark) and 375 px into target/screenshots/, with no sideways scrolling at 375 px', async () => {
     const lesson = lessons.find((rel) => rel.startsWith('02-'));
-    assert.ok(lesson, `no lesson directory starting with 02- in ${site} (lessons: ${lessons.join(', ')})`);
-    const url = server.url + lesson;
+    assert.ok(lesson, `no lesson directory starting with 02- in ${course.dir} (lessons: ${lessons.join(', ')})`);
+    const url = course.server.url + lesson;
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
 
     const shots = [
@@ -707,7 +686,7 @@ describe('screenshots and narrow screens', () => {
       const page = await context.newPage();
       const failures = [];
       for (const rel of ['index.html', ...lessons, '404.html']) {
-        const url = server.url + rel;
+        const url = course.server.url + rel;
         await page.goto(url, { waitUntil: 'load' });
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         if (scrollWidth > PHONE.width) {
