@@ -7,6 +7,11 @@
 // Rules this file keeps:
 // - Token text is untrusted: it only ever reaches the page as textContent,
 //   never as HTML.
+// - A token the reader pastes or types stays in this page's memory: it is
+//   never written into the address (history, synced history and address
+//   bar suggestions would keep it), storage or the title. Only "Copy link to
+//   this example" puts it in a link, and says so. A token that came in a
+//   link (#token=…) was in the address already and stays there.
 // - Nothing is requested from another origin; the only requests are this
 //   site's own WebAssembly and the naive app's script (same origin).
 // - Every credential is a fake one from the course; the authorization
@@ -29,8 +34,12 @@ export const STEPS = [
 /** The check (tokenbook-token's CHECK_NAMES) whose failure makes the simulated API answer 403. */
 export const SCOPE_CHECK = "scope";
 
-/** The site's element builder (site.js, which loads this module): strings become text, never HTML. */
-const { el } = window.tokenbook;
+/**
+ * What site.js, which loads this module, shares: the element builder
+ * (strings become text, never HTML), copying to the clipboard, and the
+ * page's own address.
+ */
+const { el, copy, pageAddress } = window.tokenbook;
 
 /** Text with `code` spans: backquoted parts become <code>, as text nodes. */
 function rich(text) {
@@ -42,20 +51,35 @@ function errorText(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Parameters in the URL fragment: `#sample=expired&step=validate` or `#token=…`. */
-function readFragment() {
-  const hash = location.hash.replace(/^#/, "");
-  if (!/(^|&)(sample|token|step)=/.test(hash)) return null;
-  const params = new URLSearchParams(hash);
+/**
+ * The parameters of a URL fragment (`#sample=expired&step=validate`, or a
+ * link's `#token=…&step=decode`): { sample, token, step }, or null when it
+ * names none of them.
+ */
+export function parseFragment(hash) {
+  const text = hash.replace(/^#/, "");
+  if (!/(^|&)(sample|token|step)=/.test(text)) return null;
+  const params = new URLSearchParams(text);
   return { sample: params.get("sample"), token: params.get("token"), step: params.get("step") };
 }
 
-function writeFragment(state) {
+/**
+ * The fragment that opens `state` again: its sample, or its token when the
+ * token came from a link (`state.tokenFromLink`) or `withToken` asks for a
+ * link to it; and the step. A pasted token is left out: the fragment then
+ * names the step alone.
+ */
+export function fragmentFor(state, { withToken = false } = {}) {
   const params = new URLSearchParams();
-  if (state.token !== null) params.set("token", state.token);
-  else params.set("sample", state.sample);
+  if (state.token === null) params.set("sample", state.sample);
+  else if (withToken || state.tokenFromLink) params.set("token", state.token);
   params.set("step", state.step);
-  history.replaceState(null, "", `#${params.toString()}`);
+  return `#${params.toString()}`;
+}
+
+/** Puts `state` into the address in place (no new history entry). */
+function writeFragment(state) {
+  history.replaceState(null, "", fragmentFor(state));
 }
 
 function base64Utf8(text) {
@@ -77,10 +101,11 @@ class Playground {
     // The Leak step needs the course's leaky app (site.toml, [playground]).
     this.steps = STEPS.filter((step) => step.id !== "leak" || data.naive_app);
     this.samples = new Map(data.samples.map((s) => [s.id, s]));
-    const fragment = readFragment();
+    const fragment = parseFragment(location.hash);
     this.state = {
       sample: this.samples.has(section.dataset.sample) ? section.dataset.sample : data.samples[0].id,
       token: null,
+      tokenFromLink: false,
       step: this.hasStep(section.dataset.step) ? section.dataset.step : "decode",
     };
     // Headings the playground adds go one level below its own title.
@@ -89,8 +114,10 @@ class Playground {
     this.linked = false;
     if (fragment && section === document.querySelector("section.playground")) {
       this.linked = true;
-      if (fragment.token) this.state.token = fragment.token;
-      else if (fragment.sample && this.samples.has(fragment.sample)) this.state.sample = fragment.sample;
+      if (fragment.token) {
+        this.state.token = fragment.token;
+        this.state.tokenFromLink = true;
+      } else if (fragment.sample && this.samples.has(fragment.sample)) this.state.sample = fragment.sample;
       if (this.hasStep(fragment.step)) this.state.step = fragment.step;
     }
     this.build();
@@ -147,6 +174,9 @@ class Playground {
     });
     this.notice = el("p", { class: "pg-notice", role: "status" });
     this.point = el("p", { class: "pg-point" });
+    this.linkStatus = el("p", { class: "pg-link-status pg-small", role: "status" });
+    this.linkField = el("div", { class: "pg-link-field" });
+    const linkButton = el("button", { type: "button", class: "pg-button", onclick: () => this.copyLink() }, "Copy link to this example");
 
     const ui = el(
       "div",
@@ -154,7 +184,8 @@ class Playground {
       el("div", { class: "pg-source" },
         el("label", { for: this.picker.id }, "Sample"), this.picker,
         el("label", { for: this.input.id }, "Token (paste your own: it never leaves this page)"), this.input,
-        this.point, this.notice),
+        this.point, this.notice,
+        el("div", { class: "pg-share" }, linkButton, this.linkStatus, this.linkField)),
       this.tabs,
       [...this.panels.values()],
     );
@@ -180,6 +211,7 @@ class Playground {
   }
 
   pick(sampleId) {
+    this.state.tokenFromLink = false;
     if (!sampleId) {
       this.state.token = this.input.value.trim();
     } else {
@@ -193,6 +225,7 @@ class Playground {
   paste(text) {
     const trimmed = text.trim();
     const sample = this.data.samples.find((s) => s.token === trimmed);
+    this.state.tokenFromLink = false;
     if (sample) {
       this.state.sample = sample.id;
       this.state.token = null;
@@ -203,14 +236,41 @@ class Playground {
     writeFragment(this.state);
   }
 
+  /**
+   * "Copy link to this example": the page's address with the fragment that
+   * opens this sample, or this token, at this step. Copied when the
+   * browser lets the page write to the clipboard, else shown in a field to
+   * copy by hand; either way the page says when the link holds a token.
+   */
+  async copyLink() {
+    const link = pageAddress() + fragmentFor(this.state, { withToken: true });
+    const warning = this.state.token === null
+      ? ""
+      : " The link contains the token itself: anyone who gets the link can read it, and every browser that opens it keeps it in its history.";
+    this.linkField.replaceChildren();
+    try {
+      await copy(link);
+      this.linkStatus.textContent = `Link copied.${warning}`;
+    } catch {
+      const field = el("input", { type: "text", id: `${this.section.id || "playground"}-link`, class: "pg-input", value: link, readonly: true, spellcheck: "false", autocomplete: "off" });
+      this.linkField.append(el("label", { for: field.id }, "Link to this example"), field);
+      this.linkStatus.textContent = `The browser did not let the page copy: copy the link from the field below.${warning}`;
+      field.focus();
+      field.select();
+    }
+  }
+
   render({ keepInput = false } = {}) {
     const pasted = this.state.token !== null;
+    // A link made for the example before no longer shows it.
+    this.linkStatus.textContent = "";
+    this.linkField.replaceChildren();
     this.picker.value = pasted ? "" : this.state.sample;
     if (!keepInput) this.input.value = this.token;
     const sample = pasted ? null : this.samples.get(this.state.sample);
     this.point.textContent = sample ? sample.lesson_point : "";
     this.notice.textContent = pasted
-      ? "This token is not one of the course's samples. Nothing leaves your browser: it is decoded and checked right here, in WebAssembly."
+      ? "This token is not one of the course's samples. Nothing leaves your browser: it is decoded and checked right here, in WebAssembly, and kept in this page only (not in its address, not stored)."
       : `Sample signed with the course's fake key. The playground's clock is set to ${new Date(this.now * 1000).toISOString().replace(".000Z", "Z")}, a few minutes after it was issued.`;
     for (const [step, panel] of this.panels) {
       const active = step === this.state.step;
@@ -282,13 +342,16 @@ class Playground {
       el("option", { value: "hmac" }, "HS256: a shared secret"),
       el("option", { value: "none" }, "No key"));
     keyKind.value = sample ? (sample.verify_with === "hmac" ? "hmac" : "rsa") : "rsa";
-    const keyText = el("textarea", { id: `${this.section.id}-key`, rows: 3, spellcheck: "false", class: "pg-input" });
+    // A reader may paste a real secret here: autocomplete off, so the
+    // browser neither keeps it with the page's history entry (to refill the
+    // field) nor offers it again.
+    const keyText = el("textarea", { id: `${this.section.id}-key`, rows: 3, spellcheck: "false", autocomplete: "off", class: "pg-input" });
     const fill = () => {
       keyText.value = { rsa: keys.rsa_public_pem, jwk: keys.jwks, hmac: keys.hs256_secret, none: "" }[keyKind.value];
     };
     fill();
     const field = (label, value, name) => {
-      const input = el("input", { id: `${this.section.id}-${name}`, value, spellcheck: "false" });
+      const input = el("input", { id: `${this.section.id}-${name}`, value, spellcheck: "false", autocomplete: "off" });
       return [el("label", { for: input.id }, label), input];
     };
     const [issLabel, iss] = field("Expected issuer (iss)", keys.issuer, "iss");
@@ -424,7 +487,7 @@ class Playground {
         parts.push(
           el(this.subheading, {}, "2. What the token says"),
           el("p", {}, "An app token: its subject is the client itself. ",
-            el("button", { type: "button", class: "pg-link", onclick: () => { this.state.token = token; this.go("decode"); } }, "Open it in Decode & explain")),
+            el("button", { type: "button", class: "pg-link", onclick: () => { this.state.token = token; this.state.tokenFromLink = false; this.go("decode"); } }, "Open it in Decode & explain")),
           el(this.subheading, {}, "3. The service calls the API with the token"),
           ...this.httpExchange(api.requestText, api),
           el("p", {}, api.status === 200 ? "The API checked the signature, issuer, audience, expiry and the ledger:read scope, and answered." : "The API refused: the token lacks the ledger:read scope this endpoint requires."),
@@ -540,11 +603,14 @@ async function main() {
     section.playground = new Playground(section, data);
   }
   window.addEventListener("hashchange", () => {
-    const fragment = readFragment();
+    const fragment = parseFragment(location.hash);
     const first = sections[0]?.playground;
     if (!fragment || !first) return;
-    if (fragment.token) first.state.token = fragment.token;
-    else if (fragment.sample && first.samples.has(fragment.sample)) {
+    first.state.tokenFromLink = false;
+    if (fragment.token) {
+      first.state.token = fragment.token;
+      first.state.tokenFromLink = true;
+    } else if (fragment.sample && first.samples.has(fragment.sample)) {
       first.state.sample = fragment.sample;
       first.state.token = null;
     }

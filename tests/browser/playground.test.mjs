@@ -677,13 +677,175 @@ describe('deep links (over HTTP)', () => {
       assert.equal(await picker.inputValue(), 'expired', `${where}: after clicking the page's link to #sample=expired&step=validate, the sample select shows ${JSON.stringify(await picker.inputValue())}`);
       assert.deepEqual(await selected(), only('validate'), `${where}: after clicking the page's link to #sample=expired&step=validate, expected only the Validate tab selected`);
 
-      // A pasted token is linked as #token=…
+      // A pasted token is no sample: the fragment keeps only the step.
       const pasted = mintToken({ alg: 'none', typ: 'JWT' }, { sub: 'deep-link-test' });
       await pasteToken(page, pasted);
-      const params = new URLSearchParams((await hash()).slice(1));
-      assert.equal(params.get('token'), pasted, `${where}: after pasting a token, the fragment's token is ${JSON.stringify(params.get('token'))}`);
-      assert.equal(params.get('step'), 'validate', `${where}: after pasting a token, the fragment's step is ${JSON.stringify(params.get('step'))}`);
+      assert.equal(await hash(), '#step=validate', `${where}: after pasting a token, the fragment is ${JSON.stringify(clip(await hash()))}, expected the step alone`);
 
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// 7b. Pasted tokens stay in the page
+
+/**
+ * Where a page can leave text for later: its address, its history entry's
+ * state and title (the browser's history keeps the title too), its
+ * storage and cookies. Every place that holds `secret` (or its payload
+ * part), by name.
+ */
+async function placesHolding(page, secret) {
+  const places = await page.evaluate(() => {
+    const storage = (store) => Object.keys(store).map((k) => `${k}=${store.getItem(k)}`).join('\n');
+    return {
+      'location.href': location.href,
+      'decoded location.href': (() => {
+        try {
+          return decodeURIComponent(location.href);
+        } catch {
+          return location.href;
+        }
+      })(),
+      'history.state': JSON.stringify(history.state),
+      'document.title': document.title,
+      localStorage: storage(localStorage),
+      sessionStorage: storage(sessionStorage),
+      'document.cookie': document.cookie,
+    };
+  });
+  const parts = [secret, secret.split('.')[1]].filter((p) => p && p.length > 8);
+  return Object.entries(places)
+    .filter(([, value]) => parts.some((part) => value.includes(part)))
+    .map(([name, value]) => `${name}: ${clip(value, 160)}`);
+}
+
+describe('pasted tokens stay in the page (over HTTP)', () => {
+  test('a pasted or typed token is not written into the address, the history entry, the title or storage, whatever is clicked next', async () => {
+    await withContext({}, async (context, problems) => {
+      const page = await openPlayground(context, problems, { hash: '#sample=expired&step=decode' });
+      const where = short(page.url());
+      const { picker, input, tab } = pg(page);
+      const now = Math.floor(Date.now() / 1000);
+      const secret = mintToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'a-live-bearer-token-pasted-by-a-developer', iat: now, exp: now + 600 }, 'FAKE-not-the-course-secret');
+      const checks = [];
+      const check = async (after) => {
+        const leaked = await placesHolding(page, secret);
+        if (leaked.length) checks.push(`after ${after}:\n    ${leaked.join('\n    ')}`);
+      };
+
+      await pasteToken(page, secret);
+      assert.equal(await picker.inputValue(), '', `${where}: the pasted token was taken for a sample`);
+      await check('pasting it');
+      for (const step of STEPS) {
+        await selectTab(page, step);
+        await check(`opening the ${step} tab`);
+      }
+      await tab('leak').press('ArrowLeft');
+      await check('ArrowLeft on the tabs');
+      await picker.selectOption('app-token');
+      await picker.selectOption('');
+      await check('picking a sample and then "A token I paste"');
+      // Typed rather than pasted: one key at a time.
+      await input.fill('');
+      await input.pressSequentially(secret.slice(0, 40), { delay: 0 });
+      await input.pressSequentially(secret.slice(40), { delay: 0 });
+      await check('typing it');
+      assert.deepEqual(checks, [], listing(`${where}: the token left the page's memory`, checks));
+      assert.equal(await pg(page).input.inputValue(), secret, `${where}: the token box lost the token`);
+
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+
+  test('"Copy link to this example" copies a link that opens the pasted token and says that the link contains it; the address still does not', async () => {
+    await withContext({}, async (context, problems) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: course.server.origin });
+      const page = await openPlayground(context, problems);
+      const where = short(page.url());
+      const secret = mintToken({ alg: 'none', typ: 'JWT' }, { sub: 'linked-on-purpose' });
+      await pasteToken(page, secret);
+      await selectTab(page, 'validate');
+      const button = pg(page).live.getByRole('button', { name: 'Copy link to this example' });
+      assert.equal(await button.count(), 1, `${where}: no button "Copy link to this example"`);
+      await button.click();
+      const status = pg(page).live.locator('.pg-link-status');
+      await status.filter({ hasText: /\S/ }).waitFor({ timeout: 5_000 });
+      const said = await status.textContent();
+      assert.match(said, /copied/i, `${where}: after the click the page says ${JSON.stringify(said)}, expected that the link was copied`);
+      assert.match(said, /contains the token/i, `${where}: the page does not say that the copied link contains the token: ${JSON.stringify(said)}`);
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const link = new URL(copied);
+      const params = new URLSearchParams(link.hash.slice(1));
+      assert.equal(params.get('token'), secret, `${where}: the copied link ${clip(copied)} does not carry the token`);
+      assert.equal(params.get('step'), 'validate', `${where}: the copied link ${clip(copied)} does not open the Validate step`);
+      const canonical = await page.locator('link[rel="canonical"]').getAttribute('href');
+      assert.equal(copied.split('#')[0], canonical, `${where}: the copied link ${clip(copied)} is not this page's canonical address`);
+      assert.deepEqual(await placesHolding(page, secret), [], `${where}: copying the link put the token into the page's address or storage`);
+
+      // The link works, as any deep link: on this server, the same page.
+      const opened = await openPlayground(context, problems, { hash: link.hash });
+      assert.equal(await pg(opened).input.inputValue(), secret, `${short(opened.url())}: the copied link does not open the token`);
+      assert.equal(await pg(opened).tab('validate').getAttribute('aria-selected'), 'true', `${short(opened.url())}: the copied link does not open the Validate tab`);
+      // Opened from a link, the token was in the address already; it stays there.
+      await selectTab(opened, 'decode');
+      assert.equal(new URLSearchParams((await opened.evaluate(() => location.hash)).slice(1)).get('token'), secret, `${short(opened.url())}: changing tabs dropped the linked token from the address`);
+
+      // A sample's link names the sample: no token in it, and none said.
+      await pg(page).picker.selectOption('expired');
+      await button.click();
+      await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t.includes('sample=')), null, { timeout: 5_000 }).catch(() => {});
+      const sampleLink = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(new URL(sampleLink).hash, '#sample=expired&step=validate', `${where}: the copied link of the expired sample is ${clip(sampleLink)}`);
+      assert.doesNotMatch(await status.textContent(), /contains the token/i, `${where}: a sample's link is said to contain a pasted token`);
+
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+
+  test('every field a reader can paste into, on every tab, has autocomplete off (the browser neither refills it from history nor suggests it)', async () => {
+    await withContext({}, async (context, problems) => {
+      const page = await openPlayground(context, problems);
+      const where = short(page.url());
+      const fields = [];
+      for (const step of STEPS) {
+        await selectTab(page, step);
+        fields.push(...(await pg(page).live.evaluate((live, tab) =>
+          [...live.querySelectorAll('textarea, input:not([type=checkbox]):not([type=radio])')]
+            .filter((field) => !field.closest('[hidden]'))
+            .map((field) => ({ field: `${tab}: ${field.localName}#${field.id}`, autocomplete: field.getAttribute('autocomplete') })), step)));
+      }
+      assert.ok(fields.length >= 6, `${where}: only ${fields.length} fields found: ${JSON.stringify(fields)}`);
+      const open = fields.filter((f) => f.autocomplete !== 'off').map((f) => `${f.field} (autocomplete=${JSON.stringify(f.autocomplete)})`);
+      assert.deepEqual(open, [], listing(`${where}: fields without autocomplete="off"`, open));
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+
+  test('without a clipboard, the link is shown in a field to copy by hand, with the same warning', async () => {
+    await withContext({}, async (context, problems) => {
+      await context.addInitScript(() => {
+        Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('refused')) } });
+        document.execCommand = () => false;
+      });
+      const page = await openPlayground(context, problems);
+      const where = short(page.url());
+      const secret = mintToken({ alg: 'none', typ: 'JWT' }, { sub: 'no-clipboard-here' });
+      await pasteToken(page, secret);
+      await pg(page).live.getByRole('button', { name: 'Copy link to this example' }).click();
+      const field = pg(page).live.getByRole('textbox', { name: 'Link to this example' });
+      await field.waitFor({ timeout: 5_000 });
+      const value = await field.inputValue();
+      assert.equal(new URLSearchParams(new URL(value).hash.slice(1)).get('token'), secret, `${where}: the field holds ${clip(value)}, not a link with the token`);
+      assert.equal(await field.getAttribute('readonly'), '', `${where}: the link field is not read-only`);
+      const said = await pg(page).live.locator('.pg-link-status').textContent();
+      assert.match(said, /contains the token/i, `${where}: the page does not say that the link contains the token: ${JSON.stringify(said)}`);
+      assert.deepEqual(await placesHolding(page, secret), [], `${where}: showing the link put the token into the page's address or storage`);
       await settle(page);
       assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
     });
