@@ -36,7 +36,7 @@ mod never_panics;
 mod payload;
 mod pem;
 mod provider;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 pub mod samples;
 mod sign;
 mod signature;
@@ -50,13 +50,13 @@ pub use error::TokenError;
 pub use keys::KeyInput;
 pub use meaning::TimeInfo;
 pub use member_names::RepeatedName;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 pub use samples::{
     FAKE_HS256_SECRET, HS256_KID, Sample, SampleKeys, course_keys, mint_flow_tokens, mint_samples,
     public_jwk, public_jwks, try_public_jwks,
 };
 pub use sign::{ACCESS_TOKEN_TYPE, sign_hs256, sign_hs256_typed};
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 pub use sign::{sign_rs256, sign_rs256_typed};
 pub use validate::{
     CHECK_NAMES, Check, CheckStatus, ValidationOptions, ValidationReport, validate,

@@ -136,6 +136,17 @@ pub(crate) fn private_key_der(text: &str) -> Option<Vec<u8>> {
     key.to_pkcs1_der().ok().map(|der| der.as_bytes().to_vec())
 }
 
+/// In the browser (the lab's `rs256-signing` feature): the DER of a
+/// `BEGIN RSA PRIVATE KEY` block, which is PKCS#1 already, read without the
+/// `rsa` crate's PEM support.
+#[cfg(all(target_arch = "wasm32", feature = "rs256-signing"))]
+pub(crate) fn private_key_der(text: &str) -> Option<Vec<u8>> {
+    match decode_block(text)? {
+        ("RSA PRIVATE KEY", der) => Some(der),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

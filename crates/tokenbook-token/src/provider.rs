@@ -31,7 +31,7 @@ pub(crate) static PROVIDER: CryptoProvider = CryptoProvider {
 fn signer_for(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>, Error> {
     match algorithm {
         Algorithm::HS256 => Ok(Box::new(Hs256::from_secret(key.family(), key.as_bytes())?)),
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
         Algorithm::RS256 => Ok(Box::new(Rs256Signer::new(key)?)),
         _ => Err(new_error(ErrorKind::InvalidAlgorithm)),
     }
@@ -135,14 +135,15 @@ impl JwtVerifier for Rs256Verifier {
 }
 
 /// RSASSA-PKCS1-v1_5 with SHA-256, signed with the FAKE private key of the
-/// samples (`EncodingKey::from_rsa_der`: PKCS#1 DER). Native only: the
-/// playground never signs with RSA.
-#[cfg(not(target_arch = "wasm32"))]
+/// samples (`EncodingKey::from_rsa_der`: PKCS#1 DER). Natively, and in
+/// the browser only with the `rs256-signing` feature (the OAuth lab's
+/// module): the playground never signs with RSA.
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 struct Rs256Signer {
     private_key: rsa::RsaPrivateKey,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 impl Rs256Signer {
     fn new(key: &EncodingKey) -> Result<Self, Error> {
         use rsa::pkcs1::DecodeRsaPrivateKey;
@@ -155,7 +156,7 @@ impl Rs256Signer {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 impl Signer<Vec<u8>> for Rs256Signer {
     fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
         let digest = Sha256::digest(message);
@@ -166,7 +167,7 @@ impl Signer<Vec<u8>> for Rs256Signer {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 impl JwtSigner for Rs256Signer {
     fn algorithm(&self) -> Algorithm {
         Algorithm::RS256

@@ -289,23 +289,21 @@ pub fn try_public_jwks(keys: &SampleKeys) -> Result<String, TokenError> {
 }
 
 /// The JWK (RFC 7517) of an RSA public key in PEM, for RS256 signatures,
-/// with key id `kid`: `{"kty", "use", "alg", "kid", "n", "e"}`.
+/// with key id `kid`: `{"kty", "use", "alg", "kid", "n", "e"}`, the modulus
+/// and exponent base64url-encoded (RFC 7518 §6.3.1). Read with the crate's
+/// own DER reader: jsonwebtoken's `Jwk` would bring its whole model into
+/// the browser build.
 pub fn public_jwk(public_pem: &str, kid: &str) -> Result<Value, TokenError> {
-    crate::install_crypto();
-    let unreadable = unreadable_public_key;
-    let key = crate::pem::public_decoding_key(public_pem).ok_or_else(unreadable)?;
-    let jwk = jsonwebtoken::jwk::Jwk::from_decoding_key(&key, Some(Algorithm::RS256))
-        .map_err(|_| unreadable())?;
-    let jsonwebtoken::jwk::AlgorithmParameters::RSA(rsa) = jwk.algorithm else {
-        return Err(unreadable());
-    };
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let (n, e) = crate::pem::public_key_components(public_pem).ok_or_else(unreadable_public_key)?;
     Ok(json!({
         "kty": "RSA",
         "use": "sig",
         "alg": "RS256",
         "kid": kid,
-        "n": rsa.n,
-        "e": rsa.e,
+        "n": URL_SAFE_NO_PAD.encode(n),
+        "e": URL_SAFE_NO_PAD.encode(e),
     }))
 }
 
@@ -364,6 +362,23 @@ mod tests {
             .iter()
             .find(|c| c.name == name)
             .map_or("", |c| c.detail.as_str())
+    }
+
+    #[test]
+    fn rfc7518_s6_3_1_the_jwk_has_jsonwebtoken_s_modulus_and_exponent() {
+        let keys = course_keys();
+        let ours = public_jwk(keys.rsa_public_pem, "k").unwrap();
+        let key = crate::pem::public_decoding_key(keys.rsa_public_pem).unwrap();
+        let jwk = jsonwebtoken::jwk::Jwk::from_decoding_key(&key, Some(Algorithm::RS256)).unwrap();
+        let jsonwebtoken::jwk::AlgorithmParameters::RSA(rsa) = jwk.algorithm else {
+            panic!("an RSA key");
+        };
+        assert_eq!(
+            (ours["n"].as_str(), ours["e"].as_str()),
+            (Some(rsa.n.as_str()), Some("AQAB"))
+        );
+        assert_eq!(rsa.e, "AQAB");
+        assert!(public_jwk("no key", "k").is_err());
     }
 
     #[test]

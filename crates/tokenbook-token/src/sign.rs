@@ -51,7 +51,7 @@ pub fn sign_hs256_typed(
 /// Signs `claims` (a JSON object) with RS256 and an RSA private key in
 /// PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`, as `openssl genrsa -traditional`
 /// writes it) or PKCS#8 PEM. Not in the browser build.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 pub fn sign_rs256(
     claims: &Value,
     private_key_pem: &str,
@@ -62,7 +62,7 @@ pub fn sign_rs256(
 
 /// [`sign_rs256`] under a header whose `typ` is `typ`. Not in the browser
 /// build.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 pub fn sign_rs256_typed(
     claims: &Value,
     private_key_pem: &str,
@@ -85,7 +85,7 @@ pub fn sign_rs256_typed(
 
 /// `{"typ": "at+jwt", "alg": alg, "kid": kid}` in this order, so that every
 /// token starts `eyJ0eXAiOiJhdCtqd3Qi` like the lessons' examples.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 pub(crate) fn access_token_header(alg: &str, kid: Option<&str>) -> Value {
     jwt_header(alg, ACCESS_TOKEN_TYPE, kid)
 }
