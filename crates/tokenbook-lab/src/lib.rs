@@ -35,7 +35,9 @@ mod token;
 mod world;
 
 pub use answer::{Answer, IssuedToken, Outcome};
-pub use exercise::{EXERCISE_START, Exercise, ExerciseError, Goal, Run, Step, parse_exercise};
+#[cfg(feature = "toml")]
+pub use exercise::parse_exercise;
+pub use exercise::{EXERCISE_START, Exercise, ExerciseError, Goal, Run, Step};
 pub use http::{MAX_REQUEST_BYTES, Response};
 pub use lab::{AUTH_HOST, Lab, basic_header, ledger_host};
 pub use placeholders::PLACEHOLDERS;
