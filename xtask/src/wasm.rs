@@ -1,5 +1,8 @@
-//! The playground's WebAssembly: `tokenbook-wasm` compiled for
-//! `wasm32-unknown-unknown` with the size-optimised `wasm-release` profile,
+//! The site's two WebAssembly modules, the playground's (`tokenbook-wasm`)
+//! and the OAuth lab's (`tokenbook-lab-wasm`, fetched only by pages with
+//! exercises): each compiled for `wasm32-unknown-unknown` on its own (so
+//! the lab's RS256 signing does not reach the playground through feature
+//! unification) with the size-optimised `wasm-release` profile,
 //! then bound for the browser by `xtask-bindgen` (the
 //! `wasm-bindgen-cli-support` library pinned to the same version as
 //! `wasm-bindgen`, in a binary of its own), then shrunk with `wasm-opt -Oz`
@@ -14,20 +17,55 @@ use std::process::Command;
 use crate::fail::AtPath as _;
 use walkdir::WalkDir;
 
+/// One module: its package, the file stem cargo and wasm-bindgen give it,
+/// how messages name it, and the crates it is built from.
+struct Module {
+    package: &'static str,
+    stem: &'static str,
+    what: &'static str,
+    sources: &'static [&'static str],
+}
+
+const MODULES: [Module; 2] = [
+    Module {
+        package: "tokenbook-wasm",
+        stem: "tokenbook_wasm",
+        what: "the playground",
+        sources: &["crates/tokenbook-wasm", "crates/tokenbook-token"],
+    },
+    Module {
+        package: "tokenbook-lab-wasm",
+        stem: "tokenbook_lab_wasm",
+        what: "the OAuth lab",
+        sources: &[
+            "crates/tokenbook-lab-wasm",
+            "crates/tokenbook-lab",
+            "crates/tokenbook-token",
+        ],
+    },
+];
+
 /// The files the site needs: where they are, and their site paths.
 pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let work = root.join("target/tokenbook-wasm");
+    let mut files = Vec::new();
+    for module in &MODULES {
+        files.extend(build_module(root, module)?);
+    }
+    Ok(files)
+}
+
+fn build_module(root: &Path, module: &Module) -> Result<Vec<(PathBuf, String)>, String> {
+    let work = root.join("target").join(module.package);
     let pkg = work.join("pkg");
     let stamp_file = work.join("stamp");
-    let stamp = format!("{:016x}", inputs_hash(root));
-    let outputs = [
-        ("tokenbook_wasm_bg.wasm", "wasm/tokenbook_wasm_bg.wasm"),
-        ("tokenbook_wasm.js", "wasm/tokenbook_wasm.js"),
-    ];
-    let files: Vec<(PathBuf, String)> = outputs
-        .iter()
-        .map(|(name, site)| (pkg.join(name), site.to_string()))
-        .collect();
+    let stamp = format!("{:016x}", inputs_hash(root, module.sources));
+    let files: Vec<(PathBuf, String)> = [
+        format!("{}_bg.wasm", module.stem),
+        format!("{}.js", module.stem),
+    ]
+    .into_iter()
+    .map(|name| (pkg.join(&name), format!("wasm/{name}")))
+    .collect();
     let fresh = std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp)
         && files.iter().all(|(p, _)| p.exists());
     if fresh {
@@ -38,27 +76,24 @@ pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         &crate::toolchain::Rustup::of_running_cargo(),
         crate::toolchain::WASM_TARGET,
     )?;
+    let what = module.what;
     eprintln!(
-        "compiling the playground's WebAssembly (tokenbook-wasm, optimised for size; the first time takes a few minutes)"
+        "compiling the WebAssembly of {what} ({}, optimised for size; the first time takes a few minutes)",
+        module.package
     );
     let status = crate::quiet_cargo(root)
-        .args([
-            "build",
-            "--package",
-            "tokenbook-wasm",
-            "--target",
-            crate::toolchain::WASM_TARGET,
-            "--profile",
-            "wasm-release",
-        ])
+        .args(["build", "--package", module.package, "--target"])
+        .args([crate::toolchain::WASM_TARGET, "--profile", "wasm-release"])
         .status()
-        .map_err(|e| format!("cannot run cargo to build the playground: {e}"))?;
+        .map_err(|e| format!("cannot run cargo to build {what}: {e}"))?;
     if !status.success() {
         return Err(format!(
-            "compiling the playground's WebAssembly failed ({status}); cargo's messages above say why"
+            "compiling the WebAssembly of {what} failed ({status}); cargo's messages above say why"
         ));
     }
-    let input = root.join("target/wasm32-unknown-unknown/wasm-release/tokenbook_wasm.wasm");
+    let input = root
+        .join("target/wasm32-unknown-unknown/wasm-release")
+        .join(format!("{}.wasm", module.stem));
     // Generate beside the final place, then swap, so a concurrent build
     // never sees half the files.
     let staging = work.join(format!("pkg-{}", std::process::id()));
@@ -68,13 +103,13 @@ pub fn build(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         .arg(&input)
         .arg(&staging)
         .status()
-        .map_err(|e| format!("cannot run cargo to bind the playground: {e}"))?;
+        .map_err(|e| format!("cannot run cargo to bind {what}: {e}"))?;
     if !status.success() {
         return Err(format!(
-            "binding the playground's WebAssembly for the browser failed ({status})"
+            "binding the WebAssembly of {what} for the browser failed ({status})"
         ));
     }
-    optimise(root, &staging.join("tokenbook_wasm_bg.wasm"))?;
+    optimise(root, &staging.join(format!("{}_bg.wasm", module.stem)))?;
     let _ = std::fs::remove_dir_all(&pkg);
     std::fs::rename(&staging, &pkg).at_path(&pkg)?;
     std::fs::write(&stamp_file, stamp).at_path(&stamp_file)?;
@@ -132,20 +167,17 @@ fn optimise(root: &Path, module: &Path) -> Result<(), String> {
     }
 }
 
-/// A hash of everything the module is built from: both crates' files, the
+/// A hash of everything a module is built from: its crates' files, the
 /// binding tool, the workspace manifest, the lock file and the toolchain file.
-fn inputs_hash(root: &Path) -> u64 {
+fn inputs_hash(root: &Path, sources: &[&str]) -> u64 {
     let mut hasher = DefaultHasher::new();
-    let mut paths: Vec<PathBuf> = [
-        "crates/tokenbook-wasm",
-        "crates/tokenbook-token",
-        "xtask/bindgen",
-    ]
-    .iter()
-    .flat_map(|dir| WalkDir::new(root.join(dir)).into_iter().flatten())
-    .filter(|e| e.file_type().is_file())
-    .map(|e| e.into_path())
-    .collect();
+    let mut paths: Vec<PathBuf> = sources
+        .iter()
+        .chain(&["xtask/bindgen"])
+        .flat_map(|dir| WalkDir::new(root.join(dir)).into_iter().flatten())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
     paths.extend(
         [
             "Cargo.toml",
