@@ -116,6 +116,28 @@ pub(crate) fn public_key_components(text: &str) -> Option<(Vec<u8>, Vec<u8>)> {
     }
 }
 
+/// The integers of a PKCS#1 `RSAPrivateKey` (RFC 8017 A.1.2): modulus,
+/// public and private exponent and the two primes, big-endian, read with
+/// the DER reader above (the `rsa` crate's reader would bring `der` into the
+/// browser build).
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
+pub(crate) fn private_key_integers(der: &[u8]) -> Option<[Vec<u8>; 5]> {
+    let (SEQUENCE, fields, _) = element(der)? else {
+        return None;
+    };
+    let mut rest = fields;
+    let mut integers: Vec<Vec<u8>> = Vec::with_capacity(6);
+    for _ in 0..6 {
+        let (INTEGER, value, next) = element(rest)? else {
+            return None;
+        };
+        integers.push(value.iter().skip_while(|&&b| b == 0).copied().collect());
+        rest = next;
+    }
+    let [_version, n, e, d, p, q]: [Vec<u8>; 6] = integers.try_into().ok()?;
+    Some([n, e, d, p, q])
+}
+
 /// The course's public key (or any RSA public key PEM) as a jsonwebtoken
 /// key.
 pub(crate) fn public_decoding_key(text: &str) -> Option<jsonwebtoken::DecodingKey> {
@@ -160,6 +182,14 @@ mod tests {
         assert_eq!((n.len(), e.as_slice()), (256, &[1, 0, 1][..]));
         let private = private_key_der(keys.rsa_private_pem).expect("private key");
         assert!(private.len() > 1000);
+        // RFC 8017 A.1.2: the private key's modulus and exponent are the
+        // public key's; its primes make the modulus.
+        let [pn, pe, d, p, q] = private_key_integers(&private).expect("integers");
+        assert_eq!((pn.as_slice(), pe.as_slice()), (n.as_slice(), e.as_slice()));
+        assert_eq!(d.len(), 256);
+        let product = rsa::BigUint::from_bytes_be(&p) * rsa::BigUint::from_bytes_be(&q);
+        assert_eq!(product.to_bytes_be(), n);
+        assert_eq!(private_key_integers(&private[..100]), None);
     }
 
     #[test]

@@ -146,12 +146,20 @@ struct Rs256Signer {
 #[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
 impl Rs256Signer {
     fn new(key: &EncodingKey) -> Result<Self, Error> {
-        use rsa::pkcs1::DecodeRsaPrivateKey;
         if key.family() != AlgorithmFamily::Rsa {
             return Err(new_error(ErrorKind::InvalidKeyFormat));
         }
-        let private_key = rsa::RsaPrivateKey::from_pkcs1_der(key.as_bytes())
-            .map_err(|error| new_error(ErrorKind::InvalidRsaKey(error.to_string())))?;
+        let invalid = || {
+            new_error(ErrorKind::InvalidRsaKey(
+                "not a PKCS#1 RSA private key".into(),
+            ))
+        };
+        let [n, e, d, p, q] =
+            crate::pem::private_key_integers(key.as_bytes()).ok_or_else(invalid)?;
+        let int = |bytes: &[u8]| BigUint::from_bytes_be(bytes);
+        let private_key =
+            rsa::RsaPrivateKey::from_components(int(&n), int(&e), int(&d), vec![int(&p), int(&q)])
+                .map_err(|error| new_error(ErrorKind::InvalidRsaKey(error.to_string())))?;
         Ok(Self { private_key })
     }
 }
