@@ -157,7 +157,7 @@ fn grant(client: &'static Client, params: &Params) -> Result<Grant, Reply> {
             "invalid_scope",
             "The scope is malformed",
             format!(
-                "The scope {:?} is malformed: scopes are separated by single spaces and made of printable ASCII without \" and \\ (RFC 6749 §3.3).{}",
+                "The scope \"{}\" is malformed: scopes are separated by single spaces and made of printable ASCII without \" and \\ (RFC 6749 §3.3).{}",
                 requested.clone().unwrap_or_default(),
                 if bad.is_empty() {
                     " Two spaces in a row (or a space at an end) make an empty scope."
