@@ -9,7 +9,8 @@
 //   a table of functions says what exists.
 //
 // The scripts of lesson pages are classic scripts (pages must work from
-// file://, where browsers load no modules); the playground is a module.
+// file://, where browsers load no modules); the playground and the lab are
+// modules.
 
 import js from '@eslint/js';
 import globals from 'globals';
@@ -53,7 +54,7 @@ export default [
     languageOptions: { sourceType: 'script', globals: globals.browser },
   },
   {
-    files: ['static/js/playground.js'],
+    files: ['static/js/playground.js', 'static/js/lab.js'],
     languageOptions: { sourceType: 'module' },
   },
   {

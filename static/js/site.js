@@ -1,8 +1,8 @@
 // Progressive enhancements for every page. The site works without them:
 // this file adds the theme switch, the course navigation's button on narrow
 // screens, ←/→ between lessons, "copy link" buttons on headings, Beginner
-// Check answers opened for printing, and starts the token playground where
-// a page has one.
+// Check answers opened for printing, and starts the token playground and
+// the exercises' lab where a page has them.
 //
 // It also holds what the site's other scripts share, as its one global,
 // window.tokenbook: the element builder (`el`), copying to the clipboard
@@ -16,6 +16,7 @@
 
   window.tokenbook = { el: el, copy: copy, pageAddress: pageAddress };
   document.addEventListener("DOMContentLoaded", startPlayground);
+  document.addEventListener("DOMContentLoaded", startLab);
   themeSwitch();
   navigationToggle();
   lessonKeys();
@@ -67,6 +68,23 @@
       return;
     }
     document.head.appendChild(el("script", { type: "module", src: here ? here.replace(/site\.js(\?.*)?$/, "playground.js") : "js/playground.js" }));
+  }
+
+  function startLab() {
+    // Exercises without their data (the whole-course page) stay as
+    // rendered at build time.
+    var sections = document.querySelectorAll("section.exercise");
+    if (!document.querySelector("section.exercise template.lab-data")) return;
+    if (location.protocol === "file:") {
+      sections.forEach(function (section) {
+        section.appendChild(
+          el("p", { class: "lab-note", role: "note" },
+            "The lab needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the exercise and its worked solution as rendered when the site was built."),
+        );
+      });
+      return;
+    }
+    document.head.appendChild(el("script", { type: "module", src: here ? here.replace(/site\.js(\?.*)?$/, "lab.js") : "js/lab.js" }));
   }
 
   function themeSwitch() {

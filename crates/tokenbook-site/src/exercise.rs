@@ -134,6 +134,21 @@ fn code_block(text: &str, page: &Page<'_>, code_keys: &mut Vec<u64>) -> String {
     format!("<pre class=\"code\" tabindex=\"0\" data-lang=\"http\"><code>{code}</code></pre>\n")
 }
 
+/// The JSON the lab's page script reads: the exercise, the certificates
+/// the lab can present, and the client its helpers start with (a course's
+/// facts, kept out of the generator's scripts).
+fn lab_data(exercise: &Exercise) -> String {
+    let client = &tokenbook_token::facts::BILLING_SERVICE;
+    let certificates: Vec<&str> = tokenbook_lab::CERTIFICATES.iter().map(|c| c.name).collect();
+    let data = serde_json::json!({
+        "exercise": exercise,
+        "certificates": certificates,
+        "client_id": client.id,
+        "client_secret": client.secret,
+    });
+    data.to_string()
+}
+
 /// What the lab did before the starting request: the certificate, the
 /// requests already sent (folded), the clock moved.
 fn setting(exercise: &Exercise, page: &Page<'_>, code_keys: &mut Vec<u64>) -> String {
@@ -229,6 +244,17 @@ fn html(exercise: &Exercise, solution: &Run, page: &Page<'_>, code_keys: &mut Ve
     if exercise.solution.iter().any(|s| s.request.contains("{{")) {
         out.push_str("<p class=\"exercise-note\">The lab fills <code>{{access_token}}</code> with the last token it issued, and <code>{{private_key_jwt}}</code> or <code>{{client_secret_jwt}}</code> with a client assertion it signs at that moment.</p>\n");
     }
-    out.push_str("</details>\n</section>\n");
+    out.push_str("</details>\n");
+    // Data for the lab's page script, inert: a template's text is never run
+    // or rendered (as the playground's).
+    out.push_str("<template class=\"lab-data\">");
+    let json = lab_data(exercise);
+    out.push_str(
+        &json
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;"),
+    );
+    out.push_str("</template>\n</section>\n");
     out
 }

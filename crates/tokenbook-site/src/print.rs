@@ -181,20 +181,31 @@ fn lower_headings(html: &str) -> String {
     out
 }
 
-/// Removes the playground's page data (`<template class="pg-data">…`):
-/// without it the page script leaves the section as rendered at build time.
-/// The section loses its name too: on this page it is a printed example,
+/// Removes the playground's and the exercises' page data (`<template
+/// class="pg-data">…`, `<template class="lab-data">…`): without it the page
+/// scripts leave the sections as rendered at build time. Playground
+/// sections lose their name too: on this page each is a printed example,
 /// not one of several same-named regions.
 fn drop_playground_data(html: &str) -> std::borrow::Cow<'_, str> {
-    const OPEN: &str = "<template class=\"pg-data\">";
-    const CLOSE: &str = "</template>";
-    if !html.contains(OPEN) {
+    const PLAYGROUND: &str = "<template class=\"pg-data\">";
+    const LAB: &str = "<template class=\"lab-data\">";
+    if !html.contains(PLAYGROUND) && !html.contains(LAB) {
         return html.into();
     }
-    let unnamed = unname_playgrounds(html);
+    let unnamed = if html.contains(PLAYGROUND) {
+        unname_playgrounds(html)
+    } else {
+        html.to_owned()
+    };
+    drop_templates(&drop_templates(&unnamed, PLAYGROUND), LAB).into()
+}
+
+/// `html` without the templates opened by `open`.
+fn drop_templates(html: &str, open: &str) -> String {
+    const CLOSE: &str = "</template>";
     let mut out = String::with_capacity(html.len());
-    let mut rest = unnamed.as_str();
-    while let Some(start) = rest.find(OPEN) {
+    let mut rest = html;
+    while let Some(start) = rest.find(open) {
         out.push_str(&rest[..start]);
         match rest[start..].find(CLOSE) {
             Some(end) => rest = &rest[start + end + CLOSE.len()..],
@@ -205,7 +216,7 @@ fn drop_playground_data(html: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    out.into()
+    out
 }
 
 /// `<section class="playground" … aria-labelledby="…">` without the label.
@@ -324,6 +335,12 @@ mod tests {
         assert_eq!(
             chapter(html, "01-intro/", "k", &chapters()),
             "<section class=\"playground\" id=\"k--playground\"><p>x</p>\n</section>"
+        );
+        // An exercise keeps its name and its build-time content.
+        let html = "<section class=\"exercise\" id=\"exercise-a\" aria-labelledby=\"exercise-a-title\"><p>x</p><template class=\"lab-data\">{}</template>\n</section>";
+        assert_eq!(
+            chapter(html, "01-intro/", "k", &chapters()),
+            "<section class=\"exercise\" id=\"k--exercise-a\" aria-labelledby=\"k--exercise-a-title\"><p>x</p>\n</section>"
         );
     }
 

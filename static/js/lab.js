@@ -1,0 +1,253 @@
+// The lab in exercises. Every `section.exercise` comes rendered at
+// build time (task, starting request, folded solution); with its data
+// (`template.lab-data`) this module loads the lab's WebAssembly on first use
+// and adds a lab panel: a request editor, Send, the exact response, why the
+// server answered that way, the lab's clock, a client certificate, and
+// helpers beside the editor (Basic header, signed client assertion, the
+// last token).
+//
+// Rules this file keeps:
+// - Request and response text is untrusted: it reaches the page as text or
+//   as a textarea's value, never as HTML.
+// - Nothing is requested from any origin but this site (its module): the
+//   simulated hosts live in the WebAssembly, never on the network.
+// - Every credential is a fake one of the course.
+// - Progress stays in this browser's localStorage only.
+
+import init, { LabSession, basicHeader } from "../wasm/tokenbook_lab_wasm.js";
+
+const DONE_KEY = "tokenbook-lab-done";
+const ASSERTION_TYPE = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer";
+
+// site.js's element builder, shared by the site's scripts.
+const { el } = window.tokenbook;
+
+/** The ids of the exercises done in this browser. */
+function doneIds() {
+  try {
+    const ids = JSON.parse(localStorage.getItem(DONE_KEY) || "[]");
+    return Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function markDone(id) {
+  const ids = doneIds();
+  if (ids.includes(id)) return;
+  ids.push(id);
+  try {
+    localStorage.setItem(DONE_KEY, JSON.stringify(ids));
+  } catch {
+    // Storage may be off: progress then lasts as long as the page.
+  }
+}
+
+/** The fragment's parameters: `#exercise=ID&request=…`. */
+function fragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return { exercise: params.get("exercise"), request: params.get("request") };
+}
+
+/** `text` with its header line `name:` replaced by `line`, or `line` added after Host. */
+function withHeader(text, name, line) {
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  const end = lines.indexOf("") === -1 ? lines.length : lines.indexOf("");
+  const at = lines.slice(0, end).findIndex((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  if (at > 0) lines[at] = line;
+  else {
+    const host = lines.slice(0, end).findIndex((l) => l.toLowerCase().startsWith("host:"));
+    lines.splice(host > 0 ? host + 1 : Math.min(1, lines.length), 0, line);
+  }
+  return lines.join("\n");
+}
+
+/** `text` whose form body carries `client_assertion=assertion` (and its type). */
+function withAssertion(text, assertion) {
+  const normal = text.replace(/\r\n/g, "\n");
+  const split = normal.indexOf("\n\n");
+  const head = split === -1 ? normal : normal.slice(0, split);
+  let body = split === -1 ? "" : normal.slice(split + 2);
+  if (/(^|&)client_assertion=[^&]*/.test(body)) body = body.replace(/((?:^|&)client_assertion=)[^&]*/, `$1${assertion}`);
+  else {
+    if (!/(^|&)client_assertion_type=/.test(body)) body += `${body ? "&" : ""}client_assertion_type=${ASSERTION_TYPE}`;
+    body += `&client_assertion=${assertion}`;
+  }
+  return `${head}\n\n${body}`;
+}
+
+/** The lab panel of one exercise section. */
+class ExerciseLab {
+  constructor(section, page, all) {
+    const data = page.exercise;
+    this.page = page;
+    this.section = section;
+    this.data = data;
+    this.id = data.id;
+    this.all = all;
+    this.session = LabSession.forExercise(JSON.stringify(data));
+    this.start = this.session.now();
+    const prefix = `lab-${this.id}`;
+    this.request = el("textarea", { id: `${prefix}-request`, class: "lab-request", rows: 10, spellcheck: "false", autocomplete: "off" });
+    this.request.value = data.start;
+    // An <output> (role status): several exercises on a page may each have
+    // one named Response without making them same-named landmarks.
+    this.response = el("output", { class: "lab-response", id: `${prefix}-response`, "aria-label": "Response", tabindex: 0 });
+    this.why = el("p", { class: "lab-why", "aria-live": "polite" });
+    this.clock = el("span", { class: "lab-clock" });
+    // The goals in words, as the build wrote them.
+    const words = [...section.querySelectorAll("ul.exercise-goals > li")].map((li) => li.textContent);
+    this.goals = el("ul", { class: "lab-goals" }, data.goal.map((goal, i) => el("li", {}, words[i] ?? goal.says ?? "")));
+    this.progress = el("p", { class: "lab-progress", "aria-live": "polite" });
+    this.certificate = el("select", { id: `${prefix}-certificate`, onchange: () => this.setCertificate() },
+      ["", ...page.certificates].map((name) => el("option", { value: name }, name || "none")));
+    this.certificate.value = this.session.certificate();
+    const helpers = this.helpers(prefix);
+    const panel = el("div", { class: "lab", role: "group", "aria-labelledby": `${prefix}-title` },
+      el("p", { class: "lab-title", id: `${prefix}-title` }, el("strong", {}, "Try it in the lab"), " (simulated servers, in this page only)"),
+      this.progress,
+      el("label", { for: this.request.id }, "Request"),
+      this.request,
+      el("div", { class: "lab-buttons" },
+        el("button", { type: "button", class: "lab-send", onclick: () => this.send() }, "Send"),
+        el("button", { type: "button", onclick: () => this.advance(300) }, "Clock +5 min"),
+        el("button", { type: "button", onclick: () => this.advance(3600) }, "Clock +1 h"),
+        el("button", { type: "button", onclick: () => this.reset() }, "Start over")),
+      el("p", {}, "Lab clock: ", this.clock, " · ", el("label", { for: this.certificate.id }, "Client certificate "), this.certificate),
+      helpers,
+      el("p", { class: "lab-label" }, "Response"),
+      this.response,
+      this.why,
+      el("p", { class: "lab-label" }, "Goals"),
+      this.goals);
+    const template = section.querySelector("template.lab-data");
+    section.insertBefore(panel, template);
+    this.request.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send();
+    });
+    this.showClock();
+    this.showProgress();
+  }
+
+  helpers(prefix) {
+    const id = el("input", { id: `${prefix}-client-id`, value: this.page.client_id, size: 16, autocomplete: "off" });
+    const secret = el("input", { id: `${prefix}-client-secret`, value: this.page.client_secret, size: 30, autocomplete: "off" });
+    const method = el("select", { id: `${prefix}-assertion-method` },
+      el("option", { value: "private_key_jwt" }, "private_key_jwt (the client's FAKE key)"),
+      el("option", { value: "client_secret_jwt" }, "client_secret_jwt (HMAC with the FAKE secret)"));
+    const note = el("p", { class: "lab-note", "aria-live": "polite" });
+    const report = (text) => { note.textContent = text; };
+    return el("details", { class: "lab-helpers" }, el("summary", {}, "Helpers"),
+      el("p", {},
+        el("label", { for: id.id }, "Client id "), id, " ",
+        el("label", { for: secret.id }, "Client secret "), secret, " ",
+        el("button", { type: "button", onclick: () => {
+          this.request.value = withHeader(this.request.value, "Authorization", `Authorization: ${basicHeader(id.value, secret.value)}`);
+          report("The Authorization header now holds Basic base64(urlencode(id):urlencode(secret)), as RFC 6749 §2.3.1 asks.");
+        } }, "Build Basic header")),
+      el("p", {},
+        el("label", { for: method.id }, "Method "), method, " ",
+        el("button", { type: "button", onclick: () => {
+          try {
+            const assertion = this.session.clientAssertion(id.value, method.value);
+            this.request.value = withAssertion(this.request.value, assertion);
+            report("A client assertion signed now (aud the issuer, a minute to live, a new jti) is in the body; remove any other client authentication.");
+          } catch (error) { report(String(error.message ?? error)); }
+        } }, "Sign client assertion")),
+      el("p", {},
+        el("button", { type: "button", onclick: () => {
+          const token = this.session.lastToken();
+          if (!token) { report("The lab has issued no token yet: send a token request first."); return; }
+          this.request.value = withHeader(this.request.value, "Authorization", `Authorization: Bearer ${token}`);
+          report("The last token issued is in the Authorization header (RFC 6750 §2.1).");
+        } }, "Copy the last token into the request")),
+      note);
+  }
+
+  send() {
+    const started = performance.now();
+    let sent;
+    try {
+      sent = JSON.parse(this.session.send(this.request.value));
+    } catch (error) {
+      this.response.textContent = "";
+      this.why.textContent = String(error.message ?? error);
+      return;
+    }
+    this.section.dataset.labMs = String(performance.now() - started);
+    this.response.textContent = sent.text.replace(/\r\n/g, "\n");
+    this.why.textContent = sent.explanation;
+    [...this.goals.children].forEach((item, i) => {
+      item.classList.toggle("lab-met", Boolean(sent.met[i]));
+      item.dataset.met = sent.met[i] ? "yes" : "no";
+    });
+    if (sent.met.length && sent.met.every(Boolean)) {
+      markDone(this.id);
+      this.all.forEach((lab) => lab.showProgress());
+    }
+    const params = new URLSearchParams({ exercise: this.id, request: this.request.value });
+    history.replaceState(null, "", `#${params}`);
+  }
+
+  advance(seconds) {
+    this.session.advance(seconds);
+    this.showClock();
+  }
+
+  setCertificate() {
+    try {
+      this.session.setCertificate(this.certificate.value);
+    } catch (error) {
+      this.why.textContent = String(error.message ?? error);
+    }
+  }
+
+  reset() {
+    this.session.free();
+    this.session = LabSession.forExercise(JSON.stringify(this.data));
+    this.request.value = this.data.start;
+    this.certificate.value = this.session.certificate();
+    this.response.textContent = "";
+    this.why.textContent = "";
+    [...this.goals.children].forEach((item) => { item.classList.remove("lab-met"); delete item.dataset.met; });
+    this.showClock();
+  }
+
+  showClock() {
+    const now = this.session.now();
+    this.clock.textContent = `${new Date(now * 1000).toISOString().replace(".000", "")} (+${now - this.start} s)`;
+  }
+
+  showProgress() {
+    const done = doneIds();
+    const here = this.all.filter((lab) => done.includes(lab.id)).length;
+    const mark = done.includes(this.id) ? "Done ✓. " : "";
+    this.progress.textContent = `${mark}${here} of ${this.all.length} done on this page; ${done.length} in the whole course.`;
+  }
+}
+
+async function main() {
+  const sections = [...document.querySelectorAll("section.exercise")].filter((s) => s.querySelector("template.lab-data"));
+  if (!sections.length) return;
+  await init();
+  const all = [];
+  sections.forEach((section) => {
+    try {
+      const page = JSON.parse(section.querySelector("template.lab-data").content.textContent);
+      all.push(new ExerciseLab(section, page, all));
+    } catch (error) {
+      section.append(el("p", { class: "lab-note", role: "note" }, `The lab could not start: ${error.message ?? error}`));
+    }
+  });
+  all.forEach((lab) => lab.showProgress());
+  const { exercise, request } = fragment();
+  const target = all.find((lab) => lab.id === exercise);
+  if (target) {
+    if (request !== null) target.request.value = request;
+    target.section.scrollIntoView();
+    target.request.focus({ preventScroll: true });
+  }
+  document.documentElement.dataset.labReady = "true";
+}
+
+main();
