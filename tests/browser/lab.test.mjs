@@ -1,0 +1,241 @@
+// Browser tests of the lab in exercises (static/js/lab.js and the lab's
+// WebAssembly module) on a site built by `cargo xtask build`, tried as a
+// new reader would: the acceptance list of the lab issue.
+//
+//   cd tests/browser && TOKENBOOK_SITE=/abs/path/public node --test lab.test.mjs
+//
+// Each test opens its own browser context; the browser and the HTTP server
+// (the site under /course/) are shared. Every request a page makes is
+// logged, and must go to the site's own origin: the simulated hosts are
+// never fetched.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { closeBrowser, DESKTOP, launchBrowser, listing, serveSite, siteDir, withBrowserContext } from './site.mjs';
+
+/** A lesson with exercises, and the exercise whose start is a correct token request. */
+const LESSON = '06-scopes-and-audiences/index.html';
+const EXERCISE = 'scope-read-only';
+const READY_TIMEOUT = 10_000;
+const BASIC = 'Basic YmlsbGluZy1zZXJ2aWNlOkZBS0Utc2VjcmV0LWZvci10aGUtY291cnNlLW9ubHk=';
+
+let site;
+let browser;
+let server;
+
+before(async () => {
+  site = await siteDir();
+  assert.ok(fs.existsSync(path.join(site, 'wasm/tokenbook_lab_wasm_bg.wasm')), 'the site has the lab module');
+  browser = await launchBrowser();
+  server = await serveSite(site);
+});
+
+after(async () => {
+  await closeBrowser(browser);
+  await server?.close();
+});
+
+/** Runs `fn(page, requests, problems)` on a fresh page of a new context. */
+function withPage(options, fn) {
+  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, async (context, problems) => {
+    const requests = [];
+    context.on('request', (request) => requests.push(request.url()));
+    const page = await context.newPage();
+    return fn(page, requests, problems);
+  });
+}
+
+async function open(page, rel = LESSON, hash = '') {
+  await page.goto(`${server.url}${rel}${hash}`);
+  await page.waitForFunction(() => document.documentElement.dataset.labReady === 'true', null, { timeout: READY_TIMEOUT });
+}
+
+/** The lab panel of exercise `id`: its parts, and a way to send. */
+function lab(page, id = EXERCISE) {
+  const section = page.locator(`#exercise-${id}`);
+  const request = section.getByRole('textbox', { name: 'Request', exact: true });
+  const response = section.getByRole('status', { name: 'Response' });
+  return {
+    section,
+    request,
+    response,
+    why: section.locator('.lab-why'),
+    async send(text) {
+      if (text !== undefined) await request.fill(text);
+      await section.getByRole('button', { name: 'Send', exact: true }).click();
+      return response.textContent();
+    },
+    async edit(change) {
+      await request.fill(change(await request.inputValue()));
+    },
+  };
+}
+
+const tokenOf = (text) => JSON.parse(text.slice(text.indexOf('\n\n') + 2)).access_token;
+
+function onlyOwnOrigin(requests) {
+  const foreign = requests.filter((url) => !url.startsWith(server.origin));
+  assert.deepEqual(foreign, [], listing('requests to other origins', foreign));
+}
+
+test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admin, API 200, 403, expiry', async () => {
+  await withPage({}, async (page, requests, problems) => {
+    await open(page);
+    const l = lab(page);
+    // The prefilled request gets an at+jwt.
+    const ok = await l.send();
+    assert.match(ok, /^HTTP\/1\.1 200 OK\n/);
+    assert.match(ok, /Cache-Control: no-store/);
+    const token = tokenOf(ok);
+    const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url'));
+    assert.equal(header.typ, 'at+jwt');
+    assert.match(await l.why.textContent(), /RFC 9068 §2/);
+
+    await l.edit((t) => `${t}&grant_type=client_credentials`);
+    assert.match(await l.send(), /^HTTP\/1\.1 400 Bad Request[\s\S]*"error": "invalid_request"/);
+    assert.match(await l.why.textContent(), /RFC 6749 §3\.2/);
+
+    // The helper builds the Basic header from what is typed beside it.
+    await l.request.fill(`POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: ${BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials`);
+    await l.section.locator('summary', { hasText: 'Helpers' }).click();
+    await l.section.getByLabel('Client secret').fill('FAKE-wrong-secret');
+    await l.section.getByRole('button', { name: 'Build Basic header' }).click();
+    const wrong = await l.send();
+    assert.match(wrong, /^HTTP\/1\.1 401 Unauthorized\n/);
+    assert.match(wrong, /\nWWW-Authenticate: Basic realm="auth\.example\.com"\n/);
+    assert.match(wrong, /"error": "invalid_client"/);
+
+    const admin = await l.send(`POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: ${BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=ledger%3Aadmin`);
+    assert.match(admin, /"error": "invalid_scope"/);
+
+    // A read-only token, copied into an API request by the helper.
+    await l.send(`POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: ${BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=ledger%3Aread`);
+    await l.request.fill('GET /ledger/entries HTTP/1.1\nHost: ledger.example.com');
+    await l.section.getByRole('button', { name: 'Copy the last token into the request' }).click();
+    assert.match(await l.request.inputValue(), /^GET \/ledger\/entries HTTP\/1\.1\nHost: ledger\.example\.com\nAuthorization: Bearer eyJ/);
+    assert.match(await l.send(), /^HTTP\/1\.1 200 OK/);
+    await l.edit((t) => t.replace(/^GET/, 'POST'));
+    const forbidden = await l.send();
+    assert.match(forbidden, /^HTTP\/1\.1 403 Forbidden\nWWW-Authenticate: Bearer realm="ledger", error="insufficient_scope", scope="ledger:write"/);
+
+    // Past exp and the leeway.
+    await l.edit((t) => t.replace(/^POST/, 'GET'));
+    await l.section.getByRole('button', { name: 'Clock +5 min' }).click();
+    await l.section.getByRole('button', { name: 'Clock +5 min' }).click();
+    await l.section.getByRole('button', { name: 'Clock +5 min' }).click();
+    assert.match(await l.section.locator('.lab-clock').textContent(), /\(\+900 s\)/);
+    const expired = await l.send();
+    assert.match(expired, /^HTTP\/1\.1 401 Unauthorized\nWWW-Authenticate: Bearer realm="ledger", error="invalid_token"/);
+    assert.match(await l.why.textContent(), /expiry check failed/);
+
+    onlyOwnOrigin(requests);
+    assert.deepEqual(problems, [], listing('problems', problems));
+  });
+});
+
+test('hostile requests get a server answer and the page stays responsive', async () => {
+  await withPage({}, async (page, requests, problems) => {
+    await open(page);
+    const l = lab(page);
+    assert.match(await l.send('x'.repeat(1024 * 1024)), /^HTTP\/1\.1 413 Content Too Large/);
+    assert.match(await l.send('\u0000\u0001\u0002<script>alert(1)</script>'), /^HTTP\/1\.1 400 Bad Request/);
+    assert.match(await l.send('POST /oauth2/token HTTP/1.1\nHost auth.example.com\n\n'), /^HTTP\/1\.1 400/);
+    assert.match(await l.why.textContent(), /without a colon/);
+    assert.match(await l.send('GET https://evil.example.net/ HTTP/1.1\nHost: ledger.example.com'), /^HTTP\/1\.1 400/);
+    assert.match(await l.send('GET / HTTP/1.1\nHost: www.example.org'), /^HTTP\/1\.1 421/);
+    assert.match(await l.why.textContent(), /two hosts only/);
+    // Text stays text.
+    assert.equal(await page.locator('section.exercise script').count(), 0);
+    onlyOwnOrigin(requests);
+    assert.deepEqual(problems, [], listing('problems', problems));
+  });
+});
+
+test('an exercise is graded on the outcome, progress survives a reload, and a link opens its state', async () => {
+  await withPage({}, async (page, requests, problems) => {
+    await open(page);
+    const l = lab(page);
+    assert.match(await l.section.locator('.lab-progress').textContent(), /^0 of 3 done on this page; 0 in the whole course\.$/);
+    await l.send();
+    assert.equal(await l.section.locator('.lab-goals li[data-met="yes"]').count(), 0, 'the start meets no goal');
+    await l.edit((t) => t.replace('scope=ledger%3Aread+ledger%3Awrite', 'scope=ledger%3Aread'));
+    await l.send();
+    await l.request.fill('GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {{access_token}}');
+    await l.send();
+    assert.equal(await l.section.locator('.lab-goals li[data-met="yes"]').count(), 2);
+    assert.match(await l.section.locator('.lab-progress').textContent(), /^Done ✓\. 1 of 3 done on this page; 1 in the whole course\.$/);
+    // The address now opens this exercise with this request.
+    const hash = new URL(page.url()).hash;
+    assert.match(hash, /^#exercise=scope-read-only&request=/);
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.labReady === 'true');
+    assert.match(await lab(page).section.locator('.lab-progress').textContent(), /^Done ✓\. 1 of 3/);
+    assert.equal(await lab(page).request.inputValue(), 'GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {{access_token}}');
+    // Another lesson counts the course's progress too.
+    await open(page, '07-how-the-api-validates/index.html', '#exercise=validate-insufficient-scope');
+    const other = lab(page, 'validate-insufficient-scope');
+    assert.match(await other.section.locator('.lab-progress').textContent(), /^0 of 3 done on this page; 1 in the whole course\.$/);
+    assert.ok(await other.request.evaluate((el) => el === document.activeElement), 'the linked exercise has focus');
+    onlyOwnOrigin(requests);
+    assert.deepEqual(problems, [], listing('problems', problems));
+  });
+});
+
+test('private_key_jwt through the helper, and the median time to answer', async () => {
+  await withPage({}, async (page, requests, problems) => {
+    await open(page, '09-stronger-client-authentication/index.html');
+    const l = lab(page, 'auth-private-key-jwt');
+    await l.edit((t) => t.replace(/Authorization: .*\n/, ''));
+    await l.section.locator('summary', { hasText: 'Helpers' }).click();
+    await l.section.getByRole('button', { name: 'Sign client assertion' }).click();
+    assert.match(await l.request.inputValue(), /&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJ/);
+    assert.match(await l.send(), /^HTTP\/1\.1 200 OK/);
+    assert.match(await l.section.locator('.lab-progress').textContent(), /^Done ✓/);
+    // The same assertion again is a replay.
+    assert.match(await l.send(), /"error": "invalid_client"/);
+    assert.match(await l.why.textContent(), /already used/);
+    // Median over token requests (each signs an RS256 token).
+    const times = [];
+    for (let i = 0; i < 15; i++) {
+      await l.send(`POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: ${BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials`);
+      times.push(Number(await l.section.getAttribute('data-lab-ms')));
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    console.log(`lab: median time to answer a token request ${median.toFixed(1)} ms (of ${times.length})`);
+    assert.ok(median <= 50, `median ${median} ms`);
+    onlyOwnOrigin(requests);
+    assert.deepEqual(problems, [], listing('problems', problems));
+  });
+});
+
+test('without JavaScript every exercise shows its task, start and folded solution with the answers', async () => {
+  // Lessons, not the redirect pages of their old addresses.
+  const pages = fs.readdirSync(site).filter((d) => {
+    const file = path.join(site, d, 'index.html');
+    return /^\d\d-/.test(d) && fs.existsSync(file) && !fs.readFileSync(file, 'utf8').includes('http-equiv="refresh"');
+  });
+  let total = 0;
+  await withPage({ javaScriptEnabled: false }, async (page) => {
+    for (const dir of pages) {
+      await page.goto(`${server.url}${dir}/index.html`);
+      const sections = page.locator('section.exercise');
+      const n = await sections.count();
+      for (let i = 0; i < n; i++) {
+        const s = sections.nth(i);
+        assert.ok(await s.locator('.exercise-title').isVisible(), `${dir}: title`);
+        assert.ok(await s.locator('.exercise-task').isVisible(), `${dir}: task`);
+        assert.match(await s.locator('pre').first().textContent(), /HTTP\/1\.1/);
+        const solution = s.locator('details.exercise-solution');
+        assert.equal(await solution.getAttribute('open'), null, 'folded');
+        assert.match(await solution.textContent(), /The server answers:[\s\S]*HTTP\/1\.1 [0-9]{3}/);
+        assert.equal(await s.locator('.lab').count(), 0, 'no lab without JavaScript');
+      }
+      total += n;
+    }
+  });
+  assert.ok(total >= 12, `only ${total} exercises in the course`);
+});
