@@ -130,8 +130,8 @@ class ExerciseLab {
   }
 
   helpers(prefix) {
-    const id = el("input", { id: `${prefix}-client-id`, value: this.page.client_id, size: 16, autocomplete: "off" });
-    const secret = el("input", { id: `${prefix}-client-secret`, value: this.page.client_secret, size: 30, autocomplete: "off" });
+    const id = el("input", { id: `${prefix}-client-id`, value: this.page.client.id, size: 16, autocomplete: "off" });
+    const secret = el("input", { id: `${prefix}-client-secret`, value: this.page.client.password, size: 30, autocomplete: "off" });
     const method = el("select", { id: `${prefix}-assertion-method` },
       el("option", { value: "private_key_jwt" }, "private_key_jwt (the client's FAKE key)"),
       el("option", { value: "client_secret_jwt" }, "client_secret_jwt (HMAC with the FAKE secret)"));

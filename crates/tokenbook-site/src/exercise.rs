@@ -136,15 +136,15 @@ fn code_block(text: &str, page: &Page<'_>, code_keys: &mut Vec<u64>) -> String {
 
 /// The JSON the lab's page script reads: the exercise, the certificates
 /// the lab can present, and the client its helpers start with (a course's
-/// facts, kept out of the generator's scripts).
+/// facts, kept out of the generator's scripts; its secret is the client
+/// password of RFC 6749 §2.3.1).
 fn lab_data(exercise: &Exercise) -> String {
     let client = &tokenbook_token::facts::BILLING_SERVICE;
     let certificates: Vec<&str> = tokenbook_lab::CERTIFICATES.iter().map(|c| c.name).collect();
     let data = serde_json::json!({
         "exercise": exercise,
         "certificates": certificates,
-        "client_id": client.id,
-        "client_secret": client.secret,
+        "client": { "id": client.id, "password": client.secret },
     });
     data.to_string()
 }
