@@ -12,9 +12,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { closeBrowser, DESKTOP, launchBrowser, listing, serveSite, siteDir, withBrowserContext } from './site.mjs';
+import { DESKTOP, listing, useSite, withBrowserContext } from './site.mjs';
 
 /** A lesson with exercises, and the exercise whose start is a correct token request. */
 const LESSON = '06-scopes-and-audiences/index.html';
@@ -22,25 +22,15 @@ const EXERCISE = 'scope-read-only';
 const READY_TIMEOUT = 10_000;
 const BASIC = 'Basic YmlsbGluZy1zZXJ2aWNlOkZBS0Utc2VjcmV0LWZvci10aGUtY291cnNlLW9ubHk=';
 
-let site;
-let browser;
-let server;
-
-before(async () => {
-  site = await siteDir();
-  assert.ok(fs.existsSync(path.join(site, 'wasm/tokenbook_lab_wasm_bg.wasm')), 'the site has the lab module');
-  browser = await launchBrowser();
-  server = await serveSite(site);
-});
-
-after(async () => {
-  await closeBrowser(browser);
-  await server?.close();
+const course = useSite({
+  setup: ({ dir }) => {
+    assert.ok(fs.existsSync(path.join(dir, 'wasm/tokenbook_lab_wasm_bg.wasm')), 'the site has the lab module');
+  },
 });
 
 /** Runs `fn(page, requests, problems)` on a fresh page of a new context. */
 function withPage(options, fn) {
-  return withBrowserContext(browser, { viewport: DESKTOP, ...options }, async (context, problems) => {
+  return withBrowserContext(course.browser, { viewport: DESKTOP, ...options }, async (context, problems) => {
     const requests = [];
     context.on('request', (request) => requests.push(request.url()));
     const page = await context.newPage();
@@ -49,7 +39,7 @@ function withPage(options, fn) {
 }
 
 async function open(page, rel = LESSON, hash = '') {
-  await page.goto(`${server.url}${rel}${hash}`);
+  await page.goto(`${course.server.url}${rel}${hash}`);
   await page.waitForFunction(() => document.documentElement.dataset.labReady === 'true', null, { timeout: READY_TIMEOUT });
 }
 
@@ -77,7 +67,7 @@ function lab(page, id = EXERCISE) {
 const tokenOf = (text) => JSON.parse(text.slice(text.indexOf('\n\n') + 2)).access_token;
 
 function onlyOwnOrigin(requests) {
-  const foreign = requests.filter((url) => !url.startsWith(server.origin));
+  const foreign = requests.filter((url) => !url.startsWith(course.server.origin));
   assert.deepEqual(foreign, [], listing('requests to other origins', foreign));
 }
 
@@ -177,7 +167,7 @@ test('an exercise is graded on the outcome, progress survives a reload, and a li
     // Another lesson counts the course's progress too.
     await open(page, '07-how-the-api-validates/index.html', '#exercise=validate-insufficient-scope');
     const other = lab(page, 'validate-insufficient-scope');
-    assert.match(await other.section.locator('.lab-progress').textContent(), /^0 of 3 done on this page; 1 in the whole course\.$/);
+    assert.match(await other.section.locator('.lab-progress').textContent(), /^0 of 4 done on this page; 1 in the whole course\.$/);
     assert.ok(await other.request.evaluate((el) => el === document.activeElement), 'the linked exercise has focus');
     onlyOwnOrigin(requests);
     assert.deepEqual(problems, [], listing('problems', problems));
@@ -214,14 +204,14 @@ test('private_key_jwt through the helper, and the median time to answer', async 
 
 test('without JavaScript every exercise shows its task, start and folded solution with the answers', async () => {
   // Lessons, not the redirect pages of their old addresses.
-  const pages = fs.readdirSync(site).filter((d) => {
-    const file = path.join(site, d, 'index.html');
+  const pages = fs.readdirSync(course.dir).filter((d) => {
+    const file = path.join(course.dir, d, 'index.html');
     return /^\d\d-/.test(d) && fs.existsSync(file) && !fs.readFileSync(file, 'utf8').includes('http-equiv="refresh"');
   });
   let total = 0;
   await withPage({ javaScriptEnabled: false }, async (page) => {
     for (const dir of pages) {
-      await page.goto(`${server.url}${dir}/index.html`);
+      await page.goto(`${course.server.url}${dir}/index.html`);
       const sections = page.locator('section.exercise');
       const n = await sections.count();
       for (let i = 0; i < n; i++) {
