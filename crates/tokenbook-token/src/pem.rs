@@ -64,7 +64,7 @@ const BIT_STRING: u8 = 0x03;
 const RSA_ENCRYPTION: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`.
-fn pkcs1_components(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(crate) fn pkcs1_components(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let (SEQUENCE, fields, _) = element(der)? else {
         return None;
     };

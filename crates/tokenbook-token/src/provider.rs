@@ -15,7 +15,6 @@ use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{Error, ErrorKind, new_error};
 use jsonwebtoken::signature::{Error as SignatureError, Signer, Verifier};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, DecodingKeyKind, EncodingKey};
-use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
@@ -107,8 +106,17 @@ impl Rs256Verifier {
         let invalid = |error: rsa::Error| new_error(ErrorKind::InvalidRsaKey(error.to_string()));
         let public_key = match key.kind() {
             // `from_rsa_der` keeps the PKCS#1 DER of the public key.
-            DecodingKeyKind::SecretOrDer(der) => RsaPublicKey::from_pkcs1_der(der)
-                .map_err(|error| new_error(ErrorKind::InvalidRsaKey(error.to_string())))?,
+            // Read with the crate's own DER reader (`pem.rs`): the `rsa`
+            // crate's would bring `der` into the browser builds.
+            DecodingKeyKind::SecretOrDer(der) => {
+                let (n, e) = crate::pem::pkcs1_components(der).ok_or_else(|| {
+                    new_error(ErrorKind::InvalidRsaKey(
+                        "not a PKCS#1 RSA public key".into(),
+                    ))
+                })?;
+                RsaPublicKey::new(BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e))
+                    .map_err(invalid)?
+            }
             // A JWK gives the modulus and exponent, big-endian.
             DecodingKeyKind::RsaModulusExponent { n, e } => {
                 RsaPublicKey::new(BigUint::from_bytes_be(n), BigUint::from_bytes_be(e))
