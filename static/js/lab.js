@@ -1,7 +1,8 @@
 // The lab in exercises. Every `section.exercise` comes rendered at
 // build time (task, starting request, folded solution); with its data
-// (`template.lab-data`) this module loads the lab's WebAssembly on first use
-// and adds a lab panel: a request editor, Send, the exact response, why the
+// (`template.lab-data`) this module adds a lab panel, and loads the lab's
+// WebAssembly on first use (the first Send, clock move, certificate or
+// helper; at once for an exercise the address links to): a request editor, Send, the exact response, why the
 // server answered that way, the lab's clock, a client certificate, and
 // helpers beside the editor (Basic header, signed client assertion, the
 // last token).
@@ -21,6 +22,13 @@ const ASSERTION_TYPE = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajw
 
 // site.js's element builder, shared by the site's scripts.
 const { el } = window.tokenbook;
+
+let loading = null;
+/** The lab's module, fetched and started once, when first needed. */
+function loadModule() {
+  loading ??= init();
+  return loading;
+}
 
 /** The ids of the exercises done in this browser. */
 function doneIds() {
@@ -85,8 +93,8 @@ class ExerciseLab {
     this.data = data;
     this.id = data.id;
     this.all = all;
-    this.session = LabSession.forExercise(JSON.stringify(data));
-    this.start = this.session.now();
+    this.session = null;
+    this.actions = 0;
     const prefix = `lab-${this.id}`;
     this.request = el("textarea", { id: `${prefix}-request`, class: "lab-request", rows: 10, spellcheck: "false", autocomplete: "off" });
     this.request.value = data.start;
@@ -99,9 +107,9 @@ class ExerciseLab {
     const words = [...section.querySelectorAll("ul.exercise-goals > li")].map((li) => li.textContent);
     this.goals = el("ul", { class: "lab-goals" }, data.goal.map((goal, i) => el("li", {}, words[i] ?? goal.says ?? "")));
     this.progress = el("p", { class: "lab-progress", "aria-live": "polite" });
-    this.certificate = el("select", { id: `${prefix}-certificate`, onchange: () => this.setCertificate() },
+    this.certificate = el("select", { id: `${prefix}-certificate`, onchange: () => this.act(() => this.setCertificate()) },
       ["", ...page.certificates].map((name) => el("option", { value: name }, name || "none")));
-    this.certificate.value = this.session.certificate();
+    this.certificate.value = data.certificate ?? "";
     const helpers = this.helpers(prefix);
     const panel = el("div", { class: "lab", role: "group", "aria-labelledby": `${prefix}-title` },
       el("p", { class: "lab-title", id: `${prefix}-title` }, el("strong", {}, "Try it in the lab"), " (simulated servers, in this page only)"),
@@ -109,10 +117,10 @@ class ExerciseLab {
       el("label", { for: this.request.id }, "Request"),
       this.request,
       el("div", { class: "lab-buttons" },
-        el("button", { type: "button", class: "lab-send", onclick: () => this.send() }, "Send"),
-        el("button", { type: "button", onclick: () => this.advance(300) }, "Clock +5 min"),
-        el("button", { type: "button", onclick: () => this.advance(3600) }, "Clock +1 h"),
-        el("button", { type: "button", onclick: () => this.reset() }, "Start over")),
+        el("button", { type: "button", class: "lab-send", onclick: () => this.act(() => this.send()) }, "Send"),
+        el("button", { type: "button", onclick: () => this.act(() => this.advance(300)) }, "Clock +5 min"),
+        el("button", { type: "button", onclick: () => this.act(() => this.advance(3600)) }, "Clock +1 h"),
+        el("button", { type: "button", onclick: () => this.act(() => this.reset()) }, "Start over")),
       el("p", {}, "Lab clock: ", this.clock, " · ", el("label", { for: this.certificate.id }, "Client certificate "), this.certificate),
       helpers,
       el("p", { class: "lab-label" }, "Response"),
@@ -123,10 +131,32 @@ class ExerciseLab {
     const template = section.querySelector("template.lab-data");
     section.insertBefore(panel, template);
     this.request.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.send();
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.act(() => this.send());
     });
     this.showClock();
     this.showProgress();
+  }
+
+  /** The exercise's lab, started (and the module fetched) on first use. */
+  async lab() {
+    await loadModule();
+    if (!this.session) {
+      this.session = LabSession.forExercise(JSON.stringify(this.data));
+      this.start = this.session.now();
+      this.session.setCertificate(this.certificate.value);
+    }
+    return this.session;
+  }
+
+  /** Runs one action of the reader's; counts it (`data-lab-actions`) when done. */
+  async act(action) {
+    try {
+      await action();
+    } catch (error) {
+      this.why.textContent = String(error.message ?? error);
+    }
+    this.actions += 1;
+    this.section.dataset.labActions = String(this.actions);
   }
 
   helpers(prefix) {
@@ -141,34 +171,36 @@ class ExerciseLab {
       el("p", {},
         el("label", { for: id.id }, "Client id "), id, " ",
         el("label", { for: secret.id }, "Client secret "), secret, " ",
-        el("button", { type: "button", onclick: () => {
+        el("button", { type: "button", onclick: () => this.act(async () => {
+          await loadModule();
           this.request.value = withHeader(this.request.value, "Authorization", `Authorization: ${basicHeader(id.value, secret.value)}`);
           report("The Authorization header now holds Basic base64(urlencode(id):urlencode(secret)), as RFC 6749 §2.3.1 asks.");
-        } }, "Build Basic header")),
+        }) }, "Build Basic header")),
       el("p", {},
         el("label", { for: method.id }, "Method "), method, " ",
-        el("button", { type: "button", onclick: () => {
+        el("button", { type: "button", onclick: () => this.act(async () => {
           try {
-            const assertion = this.session.clientAssertion(id.value, method.value);
+            const assertion = (await this.lab()).clientAssertion(id.value, method.value);
             this.request.value = withAssertion(this.request.value, assertion);
             report("A client assertion signed now (aud the issuer, a minute to live, a new jti) is in the body; remove any other client authentication.");
           } catch (error) { report(String(error.message ?? error)); }
-        } }, "Sign client assertion")),
+        }) }, "Sign client assertion")),
       el("p", {},
-        el("button", { type: "button", onclick: () => {
-          const token = this.session.lastToken();
+        el("button", { type: "button", onclick: () => this.act(async () => {
+          const token = (await this.lab()).lastToken();
           if (!token) { report("The lab has issued no token yet: send a token request first."); return; }
           this.request.value = withHeader(this.request.value, "Authorization", `Authorization: Bearer ${token}`);
           report("The last token issued is in the Authorization header (RFC 6750 §2.1).");
-        } }, "Copy the last token into the request")),
+        }) }, "Copy the last token into the request")),
       note);
   }
 
-  send() {
+  async send() {
+    const session = await this.lab();
     const started = performance.now();
     let sent;
     try {
-      sent = JSON.parse(this.session.send(this.request.value));
+      sent = JSON.parse(session.send(this.request.value));
     } catch (error) {
       this.response.textContent = "";
       this.why.textContent = String(error.message ?? error);
@@ -181,6 +213,7 @@ class ExerciseLab {
       item.classList.toggle("lab-met", Boolean(sent.met[i]));
       item.dataset.met = sent.met[i] ? "yes" : "no";
     });
+    this.showClock();
     if (sent.met.length && sent.met.every(Boolean)) {
       markDone(this.id);
       this.all.forEach((lab) => lab.showProgress());
@@ -189,24 +222,20 @@ class ExerciseLab {
     history.replaceState(null, "", `#${params}`);
   }
 
-  advance(seconds) {
-    this.session.advance(seconds);
+  async advance(seconds) {
+    (await this.lab()).advance(seconds);
     this.showClock();
   }
 
-  setCertificate() {
-    try {
-      this.session.setCertificate(this.certificate.value);
-    } catch (error) {
-      this.why.textContent = String(error.message ?? error);
-    }
+  async setCertificate() {
+    (await this.lab()).setCertificate(this.certificate.value);
   }
 
   reset() {
-    this.session.free();
-    this.session = LabSession.forExercise(JSON.stringify(this.data));
+    this.session?.free();
+    this.session = null;
     this.request.value = this.data.start;
-    this.certificate.value = this.session.certificate();
+    this.certificate.value = this.data.certificate ?? "";
     this.response.textContent = "";
     this.why.textContent = "";
     [...this.goals.children].forEach((item) => { item.classList.remove("lab-met"); delete item.dataset.met; });
@@ -214,6 +243,10 @@ class ExerciseLab {
   }
 
   showClock() {
+    if (!this.session) {
+      this.clock.textContent = "starts with the first request";
+      return;
+    }
     const now = this.session.now();
     this.clock.textContent = `${new Date(now * 1000).toISOString().replace(".000", "")} (+${now - this.start} s)`;
   }
@@ -226,10 +259,9 @@ class ExerciseLab {
   }
 }
 
-async function main() {
+function main() {
   const sections = [...document.querySelectorAll("section.exercise")].filter((s) => s.querySelector("template.lab-data"));
   if (!sections.length) return;
-  await init();
   const all = [];
   sections.forEach((section) => {
     try {
@@ -246,6 +278,8 @@ async function main() {
     if (request !== null) target.request.value = request;
     target.section.scrollIntoView();
     target.request.focus({ preventScroll: true });
+    // A linked exercise is about to be used: fetch the module now.
+    target.act(() => target.lab());
   }
   document.documentElement.dataset.labReady = "true";
 }

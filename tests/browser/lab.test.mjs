@@ -43,19 +43,26 @@ async function open(page, rel = LESSON, hash = '') {
   await page.waitForFunction(() => document.documentElement.dataset.labReady === 'true', null, { timeout: READY_TIMEOUT });
 }
 
-/** The lab panel of exercise `id`: its parts, and a way to send. */
+/** The lab panel of exercise `id`: its parts, and ways to press its buttons and send. */
 function lab(page, id = EXERCISE) {
   const section = page.locator(`#exercise-${id}`);
   const request = section.getByRole('textbox', { name: 'Request', exact: true });
   const response = section.getByRole('status', { name: 'Response' });
+  /** Clicks a button and waits until the lab has done what it does (`data-lab-actions`). */
+  async function press(name) {
+    const before = Number((await section.getAttribute('data-lab-actions')) ?? 0);
+    await section.getByRole('button', { name, exact: true }).click();
+    await page.waitForFunction(({ sel, n }) => Number(document.querySelector(sel).dataset.labActions ?? 0) > n, { sel: `#exercise-${id}`, n: before });
+  }
   return {
     section,
     request,
     response,
+    press,
     why: section.locator('.lab-why'),
     async send(text) {
       if (text !== undefined) await request.fill(text);
-      await section.getByRole('button', { name: 'Send', exact: true }).click();
+      await press('Send');
       return response.textContent();
     },
     async edit(change) {
@@ -75,8 +82,12 @@ test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admi
   await withPage({}, async (page, requests, problems) => {
     await open(page);
     const l = lab(page);
+    const fetchedModule = () => requests.some((url) => url.endsWith('/wasm/tokenbook_lab_wasm_bg.wasm'));
+    assert.ok(!fetchedModule(), 'the lab module is fetched on first use, not with the page');
+    assert.match(await l.section.locator('.lab-clock').textContent(), /starts with the first request/);
     // The prefilled request gets an at+jwt.
     const ok = await l.send();
+    assert.ok(fetchedModule(), 'sending fetched the lab module');
     assert.match(ok, /^HTTP\/1\.1 200 OK\n/);
     assert.match(ok, /Cache-Control: no-store/);
     const token = tokenOf(ok);
@@ -92,7 +103,7 @@ test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admi
     await l.request.fill(`POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: ${BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials`);
     await l.section.locator('summary', { hasText: 'Helpers' }).click();
     await l.section.getByLabel('Client secret').fill('FAKE-wrong-secret');
-    await l.section.getByRole('button', { name: 'Build Basic header' }).click();
+    await l.press('Build Basic header');
     const wrong = await l.send();
     assert.match(wrong, /^HTTP\/1\.1 401 Unauthorized\n/);
     assert.match(wrong, /\nWWW-Authenticate: Basic realm="auth\.example\.com"\n/);
@@ -104,7 +115,7 @@ test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admi
     // A read-only token, copied into an API request by the helper.
     await l.send(`POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: ${BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=ledger%3Aread`);
     await l.request.fill('GET /ledger/entries HTTP/1.1\nHost: ledger.example.com');
-    await l.section.getByRole('button', { name: 'Copy the last token into the request' }).click();
+    await l.press('Copy the last token into the request');
     assert.match(await l.request.inputValue(), /^GET \/ledger\/entries HTTP\/1\.1\nHost: ledger\.example\.com\nAuthorization: Bearer eyJ/);
     assert.match(await l.send(), /^HTTP\/1\.1 200 OK/);
     await l.edit((t) => t.replace(/^GET/, 'POST'));
@@ -113,9 +124,9 @@ test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admi
 
     // Past exp and the leeway.
     await l.edit((t) => t.replace(/^POST/, 'GET'));
-    await l.section.getByRole('button', { name: 'Clock +5 min' }).click();
-    await l.section.getByRole('button', { name: 'Clock +5 min' }).click();
-    await l.section.getByRole('button', { name: 'Clock +5 min' }).click();
+    await l.press('Clock +5 min');
+    await l.press('Clock +5 min');
+    await l.press('Clock +5 min');
     assert.match(await l.section.locator('.lab-clock').textContent(), /\(\+900 s\)/);
     const expired = await l.send();
     assert.match(expired, /^HTTP\/1\.1 401 Unauthorized\nWWW-Authenticate: Bearer realm="ledger", error="invalid_token"/);
@@ -180,7 +191,7 @@ test('private_key_jwt through the helper, and the median time to answer', async 
     const l = lab(page, 'auth-private-key-jwt');
     await l.edit((t) => t.replace(/Authorization: .*\n/, ''));
     await l.section.locator('summary', { hasText: 'Helpers' }).click();
-    await l.section.getByRole('button', { name: 'Sign client assertion' }).click();
+    await l.press('Sign client assertion');
     assert.match(await l.request.inputValue(), /&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJ/);
     assert.match(await l.send(), /^HTTP\/1\.1 200 OK/);
     assert.match(await l.section.locator('.lab-progress').textContent(), /^Done ✓/);
