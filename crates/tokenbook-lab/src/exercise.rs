@@ -66,30 +66,43 @@ fn error(message: impl Into<String>, offset: Option<usize>) -> ExerciseError {
 pub struct Goal {
     /// The goal in the author's words; without it, one is made from the
     /// conditions.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub says: Option<String>,
     /// The host that answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The request's method.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// The request's path.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The response status.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// The OAuth error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// How the client authenticated.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_method: Option<AuthMethod>,
     /// The issued token's scope, exactly (order aside).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The issued token's only audience.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// Whether the issued token is bound to a certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_bound: Option<bool>,
     /// The key id the issued token was signed with.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// The check that refused a token at the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_check: Option<String>,
     /// What introspection said of the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -217,9 +230,10 @@ pub struct Exercise {
     /// What the reader is asked to do.
     pub task: String,
     /// The certificate presented from the start.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// Requests sent before the start.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub setup: Vec<String>,
     /// Seconds the clock moves after the setup.
     #[serde(default)]
@@ -232,7 +246,9 @@ pub struct Exercise {
     /// The goals.
     #[serde(rename = "goal")]
     pub goals: Vec<Goal>,
-    /// The worked solution.
+    /// The worked solution (empty in the page's data: the browser grades
+    /// the reader's requests, and the page shows the solution already).
+    #[serde(default)]
     pub solution: Vec<Step>,
 }
 
