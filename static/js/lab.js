@@ -10,12 +10,15 @@
 // Rules this file keeps:
 // - Request and response text is untrusted: it reaches the page as text or
 //   as a textarea's value, never as HTML.
-// - Nothing is requested from any origin but this site (its module): the
+// - Nothing is requested from any origin but this site (its modules): the
 //   simulated hosts live in the WebAssembly, never on the network.
 // - Every credential is a fake one of the course.
 // - Progress stays in this browser's localStorage only.
 
 import init, { LabSession, basicHeader } from "../wasm/tokenbook_lab_wasm.js";
+// The token operations the lab's module borrows (decode, validate, sign,
+// a key's JWK) are the playground's module's: one copy in the browser.
+import initTokens, { decodeToken, validateToken, signJwt, publicJwk } from "../wasm/tokenbook_wasm.js";
 
 const DONE_KEY = "tokenbook-lab-done";
 const ASSERTION_TYPE = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer";
@@ -24,9 +27,13 @@ const ASSERTION_TYPE = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajw
 const { el } = window.tokenbook;
 
 let loading = null;
-/** The lab's module, fetched and started once, when first needed. */
+/**
+ * The lab's module and the playground's, fetched and started once, when
+ * first needed; the lab's calls the other through window.tokenbook.tokens.
+ */
 function loadModule() {
-  loading ??= init();
+  window.tokenbook.tokens = { decodeToken, validateToken, signJwt, publicJwk };
+  loading ??= Promise.all([initTokens(), init()]);
   return loading;
 }
 
@@ -259,9 +266,21 @@ class ExerciseLab {
   }
 }
 
-function main() {
+/** Loads the lab panel's stylesheet; resolves when it is applied (or failed). */
+function loadStyles() {
+  return new Promise((resolve) => {
+    const link = el("link", { rel: "stylesheet", href: new URL("../css/lab.css", import.meta.url).href });
+    link.addEventListener("load", resolve);
+    link.addEventListener("error", resolve);
+    document.head.append(link);
+  });
+}
+
+async function main() {
   const sections = [...document.querySelectorAll("section.exercise")].filter((s) => s.querySelector("template.lab-data"));
   if (!sections.length) return;
+  // The panels appear styled, not first bare and then restyled.
+  await loadStyles();
   const all = [];
   sections.forEach((section) => {
     try {

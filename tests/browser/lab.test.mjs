@@ -82,12 +82,14 @@ test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admi
   await withPage({}, async (page, requests, problems) => {
     await open(page);
     const l = lab(page);
-    const fetchedModule = () => requests.some((url) => url.endsWith('/wasm/tokenbook_lab_wasm_bg.wasm'));
-    assert.ok(!fetchedModule(), 'the lab module is fetched on first use, not with the page');
+    // The lab's module, and the playground's, whose token operations it borrows.
+    const fetched = (name) => requests.some((url) => url.endsWith(`/wasm/${name}_bg.wasm`));
+    const fetchedModule = () => fetched('tokenbook_lab_wasm') && fetched('tokenbook_wasm');
+    assert.ok(!fetched('tokenbook_lab_wasm') && !fetched('tokenbook_wasm'), 'the lab module and the playground module it borrows from are fetched on first use, not with the page');
     assert.match(await l.section.locator('.lab-clock').textContent(), /starts with the first request/);
     // The prefilled request gets an at+jwt.
     const ok = await l.send();
-    assert.ok(fetchedModule(), 'sending fetched the lab module');
+    assert.ok(fetchedModule(), 'sending fetched the lab module and the playground module');
     assert.match(ok, /^HTTP\/1\.1 200 OK\n/);
     assert.match(ok, /Cache-Control: no-store/);
     const token = tokenOf(ok);

@@ -1,9 +1,13 @@
 //! The OAuth lab's WebAssembly module. It only translates: a `LabSession`
 //! holds a `tokenbook_lab::Lab` (and, for an exercise, the exercise and
 //! the outcomes so far), takes strings from JavaScript and returns JSON
-//! text or a `JsError`. No logic lives here.
+//! text or a `JsError`. No logic lives here. The token operations come
+//! from the playground's module (see `tokens`), installed when a session
+//! is made.
 
 #![forbid(unsafe_code)]
+
+mod tokens;
 
 use serde::Serialize;
 use tokenbook_lab::{AuthMethod, EXERCISE_START, Exercise, Lab, Outcome};
@@ -34,6 +38,7 @@ impl LabSession {
     /// A free lab whose clock starts at `now` (Unix seconds).
     #[wasm_bindgen(constructor)]
     pub fn new(now: f64) -> LabSession {
+        tokenbook_lab::install_token_tools(&tokens::Playground);
         LabSession {
             lab: Lab::new(now as i64),
             exercise: None,
@@ -45,6 +50,7 @@ impl LabSession {
     /// holds, at the exercises' fixed time.
     #[wasm_bindgen(js_name = forExercise)]
     pub fn for_exercise(json: &str) -> Result<LabSession, JsError> {
+        tokenbook_lab::install_token_tools(&tokens::Playground);
         let exercise = Exercise::from_json(json).map_err(|e| JsError::new(&e))?;
         let lab = exercise
             .open(EXERCISE_START)

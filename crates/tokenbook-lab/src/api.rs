@@ -9,12 +9,13 @@
 
 use serde_json::{Value, json};
 use tokenbook_token::facts::{ISSUER, LEDGER_API, LEEWAY_SECONDS};
-use tokenbook_token::{CheckStatus, KeyInput, ValidationOptions, validate};
+use tokenbook_token::{CheckStatus, KeyInput, ValidationOptions};
 
 use crate::answer::{Reply, method_not_allowed, not_found};
 use crate::form::decode_form;
 use crate::http::{Request, Response};
 use crate::state::State;
+use crate::tokens::tools;
 use crate::world::jwks;
 
 /// The path of the ledger's one resource.
@@ -62,7 +63,8 @@ pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
     if let Err(reply) = check_token(state, &token, needed) {
         return reply;
     }
-    let claims = tokenbook_token::decode(&token)
+    let claims = tools()
+        .decode(&token)
         .map(|d| d.payload)
         .unwrap_or(Value::Null);
     let client = claims["client_id"]
@@ -80,7 +82,8 @@ pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
     };
     let passed = format!(
         "The token passed every check: signature with the published key {}, typ at+jwt, iss {ISSUER}, aud {}, exp and nbf with {LEEWAY_SECONDS} s of leeway, and scope {needed} (RFC 9068 §4).{revoked_note}",
-        tokenbook_token::decode(&token)
+        tools()
+            .decode(&token)
             .ok()
             .and_then(|d| d.header["kid"].as_str().map(str::to_owned))
             .unwrap_or_default(),
@@ -169,7 +172,7 @@ fn invalid_token(check: &str, detail: &str) -> Reply {
 
 /// RFC 9068 §4 and RFC 8705 §3.
 fn check_token(state: &State, token: &str, needed: &str) -> Result<(), Reply> {
-    let report = validate(
+    let report = tools().validate(
         token,
         &ValidationOptions {
             key: KeyInput::Jwk(jwks(state.phase()).to_string()),
@@ -192,8 +195,9 @@ fn check_token(state: &State, token: &str, needed: &str) -> Result<(), Reply> {
             return Err(invalid_token(name, &check.detail));
         }
     }
-    let decoded =
-        tokenbook_token::decode(token).map_err(|e| invalid_token("format", &e.message))?;
+    let decoded = tools()
+        .decode(token)
+        .map_err(|e| invalid_token("format", &e))?;
     let typ = decoded.header["typ"].as_str().unwrap_or("");
     if !typ.eq_ignore_ascii_case("at+jwt") && !typ.eq_ignore_ascii_case("application/at+jwt") {
         return Err(invalid_token(

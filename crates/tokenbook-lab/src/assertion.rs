@@ -3,16 +3,18 @@
 //! draft-ietf-oauth-rfc7523bis): checking one as the authorization server
 //! does, and signing one for the reader as the lab's helper does.
 //!
-//! The signature is checked by `jsonwebtoken::crypto::verify`; the claims
-//! here, the times against the lab's clock (never the machine's), with the
-//! audience rule of the update, the lifetime and replays.
+//! The signature is checked by the playground's validator (its signature
+//! check alone, with the client's registered key); the claims here, the
+//! times against the lab's clock (never the machine's), with the audience
+//! rule of the update, the lifetime and replays.
 
 use std::collections::BTreeMap;
 
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Value, json};
 use tokenbook_token::facts::{ISSUER, LEEWAY_SECONDS, TOKEN_ENDPOINT};
+use tokenbook_token::{CheckStatus, KeyInput, ValidationOptions};
 
+use crate::tokens::{SigningKey, tools};
 use crate::world::{AuthMethod, Registration, registration};
 
 /// `client_assertion_type` for a JWT (RFC 7523 §2.2).
@@ -47,15 +49,12 @@ pub(crate) fn verify(
     now: i64,
     seen: &BTreeMap<String, i64>,
 ) -> Result<Verified, Refused> {
-    let decoded = tokenbook_token::decode(assertion).map_err(|error| {
-        format!(
-            "The client_assertion is not a JWT: {} (RFC 7523 §3).",
-            error.message
-        )
-    })?;
+    let decoded = tools()
+        .decode(assertion)
+        .map_err(|error| format!("The client_assertion is not a JWT: {error} (RFC 7523 §3)."))?;
     let (method, algorithm) = match decoded.header.get("alg").and_then(Value::as_str) {
-        Some("RS256") => (AuthMethod::PrivateKeyJwt, Algorithm::RS256),
-        Some("HS256") => (AuthMethod::ClientSecretJwt, Algorithm::HS256),
+        Some("RS256") => (AuthMethod::PrivateKeyJwt, "RS256"),
+        Some("HS256") => (AuthMethod::ClientSecretJwt, "HS256"),
         other => {
             return Err(format!(
                 "The assertion's alg is {}; this server accepts RS256 (private_key_jwt, signed with the client's registered key) and HS256 (client_secret_jwt, keyed by the client secret), as its metadata lists in token_endpoint_auth_signing_alg_values_supported (RFC 8414 §2). An unsigned assertion proves nothing.",
@@ -81,9 +80,9 @@ pub(crate) fn verify(
             method.name()
         ));
     }
-    let key = decoding_key(registration, method, &decoded.header)?;
+    let key = verification_key(registration, method, &decoded.header)?;
     let claims = &decoded.payload;
-    check_signature_and_names(assertion, &key, algorithm, claims, subject)?;
+    check_signature_and_names(assertion, key, algorithm, claims, subject)?;
     check_audience(claims)?;
     let exp = check_times(claims, now)?;
     let jti = check_jti(claims, now, seen)?;
@@ -95,15 +94,15 @@ pub(crate) fn verify(
     })
 }
 
-fn decoding_key(
+/// The key the assertion must verify with: the client's secret for
+/// `client_secret_jwt`, its registered public key for `private_key_jwt`.
+fn verification_key(
     registration: &Registration,
     method: AuthMethod,
     header: &Value,
-) -> Result<DecodingKey, Refused> {
+) -> Result<KeyInput, Refused> {
     if method == AuthMethod::ClientSecretJwt {
-        return Ok(DecodingKey::from_secret(
-            registration.client.secret.as_bytes(),
-        ));
+        return Ok(KeyInput::HmacSecret(registration.client.secret.to_owned()));
     }
     let key = registration
         .assertion_key
@@ -117,25 +116,31 @@ fn decoding_key(
             registration.client.id, key.kid
         ));
     }
-    let jwk = tokenbook_token::public_jwk(key.public_pem, key.kid).map_err(|e| e.message)?;
-    let component = |name: &str| jwk[name].as_str().unwrap_or_default().to_owned();
-    DecodingKey::from_rsa_components(&component("n"), &component("e"))
-        .map_err(|error| format!("The registered key cannot be read ({error})."))
+    Ok(KeyInput::RsaPublicPem(key.public_pem.to_owned()))
 }
 
 fn check_signature_and_names(
     assertion: &str,
-    key: &DecodingKey,
-    algorithm: Algorithm,
+    key: KeyInput,
+    algorithm: &str,
     claims: &Value,
     client: &str,
 ) -> Result<(), Refused> {
-    tokenbook_token::install_crypto();
-    // `jsonwebtoken::crypto::verify` checks the signature alone: the claims
-    // are checked below against the lab's clock, never the machine's.
-    let (message, signature) = assertion.rsplit_once('.').unwrap_or((assertion, ""));
-    let verified = jsonwebtoken::crypto::verify(signature, message.as_bytes(), key, algorithm);
-    if !verified.unwrap_or(false) {
+    // Only the validator's signature check counts: the claims are checked
+    // below, against the lab's clock and the assertion rules.
+    let report = tools().validate(
+        assertion,
+        &ValidationOptions {
+            key,
+            allowed_algorithms: vec![algorithm.to_owned()],
+            ..ValidationOptions::at(0)
+        },
+    );
+    let verified = report
+        .checks
+        .iter()
+        .any(|check| check.name == "signature" && check.status == CheckStatus::Passed);
+    if !verified {
         return Err("The assertion's signature does not verify with the client's registered key: it was signed with another key or changed after signing (RFC 7523 §3, item 9).".to_owned());
     }
     if claims.get("iss").and_then(Value::as_str) != Some(client) {
@@ -231,28 +236,31 @@ pub(crate) fn sign(
         "exp": now + 60,
         "jti": jti,
     });
-    let signed = match method {
+    match method {
         AuthMethod::PrivateKeyJwt => {
             let key = registration
                 .assertion_key
                 .map(|key| key())
                 .ok_or_else(|| format!("{client_id} has no key for private_key_jwt."))?;
-            tokenbook_token::sign_rs256_typed(
+            tools().sign(
                 &claims,
-                key.private_pem,
+                SigningKey::Rs256 {
+                    private_pem: key.private_pem,
+                },
                 Some(key.kid),
                 ASSERTION_TYPE,
             )
         }
-        AuthMethod::ClientSecretJwt => tokenbook_token::sign_hs256_typed(
+        AuthMethod::ClientSecretJwt => tools().sign(
             &claims,
-            registration.client.secret.as_bytes(),
+            SigningKey::Hs256 {
+                secret: registration.client.secret.as_bytes(),
+            },
             None,
             ASSERTION_TYPE,
         ),
-        other => return Err(format!("{} uses no assertion.", other.name())),
-    };
-    signed.map_err(|error| error.message)
+        other => Err(format!("{} uses no assertion.", other.name())),
+    }
 }
 
 #[cfg(test)]

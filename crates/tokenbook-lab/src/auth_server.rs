@@ -7,13 +7,14 @@ use tokenbook_token::facts::{
     CLIENTS, INTROSPECTION_ENDPOINT, ISSUER, JWKS_URI, METADATA_URL, REVOCATION_ENDPOINT,
     TOKEN_ENDPOINT,
 };
-use tokenbook_token::{KeyInput, ValidationOptions, validate};
+use tokenbook_token::{KeyInput, ValidationOptions};
 
 use crate::answer::{Reply, invalid_request, method_not_allowed, no_store, not_found};
 use crate::client_auth::{Authenticated, authenticate_client};
 use crate::http::{Request, Response};
 use crate::state::State;
 use crate::token::{read_form, token_endpoint};
+use crate::tokens::tools;
 use crate::world::{AuthMethod, jwks};
 
 /// The path of `url`, one of the issuer's.
@@ -137,7 +138,7 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
         Err(reply) => return reply,
     };
     let token = token.as_str();
-    let report = validate(
+    let report = tools().validate(
         token,
         &ValidationOptions {
             key: KeyInput::Jwk(jwks(state.phase()).to_string()),
@@ -147,7 +148,8 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
             ..ValidationOptions::at(state.now)
         },
     );
-    let claims = tokenbook_token::decode(token)
+    let claims = tools()
+        .decode(token)
         .map(|d| d.payload)
         .unwrap_or(Value::Null);
     let record = claims["jti"].as_str().and_then(|jti| state.issued.get(jti));
@@ -207,7 +209,8 @@ fn revoke(state: &mut State, request: &Request) -> Reply {
             Err(reply) => return reply,
         };
     let token = token.as_str();
-    let jti = tokenbook_token::decode(token)
+    let jti = tools()
+        .decode(token)
         .ok()
         .and_then(|d| d.payload["jti"].as_str().map(str::to_owned));
     let caller_id = caller.registration.client.id;

@@ -225,9 +225,12 @@ pub struct Exercise {
     /// Its id, from the fence's info string.
     #[serde(default)]
     pub id: String,
-    /// Its title.
+    /// Its title (required in a fence; empty in the page's data, whose
+    /// page shows it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
-    /// What the reader is asked to do.
+    /// What the reader is asked to do (as the title).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub task: String,
     /// The certificate presented from the start.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,14 +244,14 @@ pub struct Exercise {
     /// The request the editor opens with.
     pub start: String,
     /// Hints, shown one at a time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
     /// The goals.
     #[serde(rename = "goal")]
     pub goals: Vec<Goal>,
     /// The worked solution (empty in the page's data: the browser grades
     /// the reader's requests, and the page shows the solution already).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub solution: Vec<Step>,
 }
 
@@ -288,6 +291,14 @@ pub fn parse_exercise(id: &str, body: &str) -> Result<Exercise, ExerciseError> {
         .map_err(|e| error(e.message().to_owned(), e.span().map(|span| span.start)))?;
     exercise.id = id.to_owned();
     let at = |needle: &str| body.find(needle);
+    for (name, value) in [("title", &exercise.title), ("task", &exercise.task)] {
+        if value.trim().is_empty() {
+            return Err(error(
+                format!("every exercise needs a {name}: add `{name} = \"…\"`"),
+                at(name),
+            ));
+        }
+    }
     if exercise.goals.is_empty() || exercise.goals.iter().any(Goal::is_empty) {
         return Err(error(
             "every exercise needs at least one [[goal]], each with a condition (status, scope, error, auth_method …)",
@@ -471,6 +482,12 @@ Authorization: Bearer {{access_token}}
 
     #[test]
     fn bad_fences_are_errors_that_point_into_the_body() {
+        let no_task = parse_exercise(
+            "x",
+            "title = \"t\"\nstart = \"GET / HTTP/1.1\"\n[[goal]]\nstatus = 200\n",
+        )
+        .unwrap_err();
+        assert!(no_task.message.contains("needs a task"), "{no_task:?}");
         let bad_toml = parse_exercise("x", "title = \"t\"\ntask = ").unwrap_err();
         assert!(bad_toml.offset.is_some(), "{bad_toml:?}");
         let unknown = parse_exercise("x", &BODY.replace("hints =", "hint =")).unwrap_err();

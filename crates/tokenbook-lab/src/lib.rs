@@ -15,6 +15,9 @@
 //!   runs its starting state and its worked solution in a fresh lab and
 //!   says which goals each meets.
 //!
+//! - [`TokenTools`]: the token operations borrowed from tokenbook-token,
+//!   which the browser module routes to the playground's module.
+//!
 //! The world is the course's (`tokenbook_token::facts`); every key,
 //! secret and certificate is FAKE. Nothing here panics on any input.
 
@@ -32,6 +35,7 @@ mod lab;
 mod placeholders;
 mod state;
 mod token;
+mod tokens;
 mod world;
 
 pub use answer::{Answer, IssuedToken, Outcome};
@@ -41,4 +45,5 @@ pub use exercise::{EXERCISE_START, Exercise, ExerciseError, Goal, Run, Step};
 pub use http::{MAX_REQUEST_BYTES, Response};
 pub use lab::{AUTH_HOST, Lab, basic_header, ledger_host};
 pub use placeholders::PLACEHOLDERS;
+pub use tokens::{SigningKey, TokenParts, TokenTools, install_token_tools};
 pub use world::{AuthMethod, CERTIFICATES, Certificate, ROTATION_PHASES};

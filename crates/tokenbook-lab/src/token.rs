@@ -5,6 +5,7 @@
 //! the client certificate under `tls_client_auth` (RFC 8705 §3).
 
 use serde_json::{Map, Value, json};
+use tokenbook_token::ACCESS_TOKEN_TYPE;
 use tokenbook_token::facts::{Api, CLIENTS, Client, ISSUER, LEDGER_API, REPORTS_API};
 
 use crate::answer::{IssuedToken, Reply, method_not_allowed, no_store, oauth_error};
@@ -12,6 +13,7 @@ use crate::client_auth::{Authenticated, authenticate_client};
 use crate::form::{Params, decode_form};
 use crate::http::{Request, Response};
 use crate::state::{Record, State};
+use crate::tokens::{SigningKey, tools};
 use crate::world::{AuthMethod, signing_key};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -297,18 +299,19 @@ fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
     if let (true, Some(certificate)) = (bound, state.certificate) {
         claims.insert("cnf".into(), json!({"x5t#S256": certificate.thumbprint()}));
     }
-    let token =
-        match tokenbook_token::sign_rs256(&Value::Object(claims), key.private_pem, Some(key.kid)) {
-            Ok(token) => token,
-            Err(error) => {
-                return oauth_error(
-                    400,
-                    "invalid_request",
-                    "The lab could not sign",
-                    error.message,
-                );
-            }
-        };
+    let token = match tools().sign(
+        &Value::Object(claims),
+        SigningKey::Rs256 {
+            private_pem: key.private_pem,
+        },
+        Some(key.kid),
+        ACCESS_TOKEN_TYPE,
+    ) {
+        Ok(token) => token,
+        Err(error) => {
+            return oauth_error(400, "invalid_request", "The lab could not sign", error);
+        }
+    };
     state.issued.insert(
         jti,
         Record {

@@ -15,6 +15,8 @@ use tokenbook_token::facts::{
     SIGNING_KEY_ID,
 };
 
+use crate::tokens::tools;
+
 /// An RSA key pair with its key id, as PEM text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct KeyPair {
@@ -85,7 +87,7 @@ pub(crate) fn published_keys(phase: u8) -> Vec<KeyPair> {
 pub(crate) fn jwks(phase: u8) -> Value {
     let keys: Vec<Value> = published_keys(phase)
         .iter()
-        .filter_map(|key| tokenbook_token::public_jwk(key.public_pem, key.kid).ok())
+        .filter_map(|key| tools().public_jwk(key.public_pem, key.kid).ok())
         .collect();
     json!({ "keys": keys })
 }

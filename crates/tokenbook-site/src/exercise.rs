@@ -140,9 +140,19 @@ fn code_block(text: &str, page: &Page<'_>, code_keys: &mut Vec<u64>) -> String {
 /// password of RFC 6749 §2.3.1).
 fn lab_data(exercise: &Exercise) -> String {
     let client = &tokenbook_token::facts::BILLING_SERVICE;
-    // What the browser needs to grade: not the hints nor the solution,
-    // which the page shows already.
+    // What the browser needs to grade: not the title, task, goals' words,
+    // hints or solution, which the page shows already.
     let exercise = Exercise {
+        title: String::new(),
+        task: String::new(),
+        goals: exercise
+            .goals
+            .iter()
+            .map(|goal| tokenbook_lab::Goal {
+                says: None,
+                ..goal.clone()
+            })
+            .collect(),
         hints: Vec::new(),
         solution: Vec::new(),
         ..exercise.clone()

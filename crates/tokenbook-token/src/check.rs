@@ -2,7 +2,7 @@
 //! reports and what `signature` contributes, so neither needs the other.
 
 /// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
     /// The check was made and the token passed it.
@@ -15,7 +15,7 @@ pub enum CheckStatus {
 }
 
 /// One named check with its outcome, explained.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     /// "format", "algorithm", "signature", "expiry", "not before",
     /// "issuer", "audience" or "scope".

@@ -75,7 +75,7 @@ impl ValidationOptions {
 }
 
 /// Every check in order, and the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationReport {
     /// True when no check failed and the signature was verified: a token is
     /// never valid on an unchecked signature.

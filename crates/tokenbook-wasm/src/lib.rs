@@ -1,7 +1,10 @@
 //! The playground's WebAssembly module. It only translates: every function
 //! takes strings from JavaScript, calls `tokenbook-token`, and returns JSON
 //! text (or a `JsError` carrying a message and hint) for the page script to
-//! parse. No logic lives here.
+//! parse. No logic lives here. Besides the playground's own functions it
+//! offers the token operations the OAuth lab's module borrows (`decodeToken`,
+//! `signJwt`, `publicJwk`, and `validateToken`), so that module need not
+//! carry them too.
 
 #![forbid(unsafe_code)]
 
@@ -50,6 +53,42 @@ pub fn sign_hs256(claims: &str, secret: &str, kid: &str) -> Result<String, JsErr
         Some(kid).filter(|k| !k.is_empty()),
     )
     .map_err(to_js)
+}
+
+/// The header and payload of a token, as JSON `{"header": …, "payload": …}`.
+#[wasm_bindgen(js_name = decodeToken)]
+pub fn decode_token(token: &str) -> Result<String, JsError> {
+    let decoded = tokenbook_token::decode(token).map_err(to_js)?;
+    to_json(&serde_json::json!({"header": decoded.header, "payload": decoded.payload}))
+}
+
+/// Signs `claims` (JSON) with `alg` `RS256` (`key` a PKCS#1 private key in
+/// PEM) or `HS256` (`key` the secret), with the header's `kid` (none when
+/// empty) and `typ`.
+#[wasm_bindgen(js_name = signJwt)]
+pub fn sign_jwt(
+    claims: &str,
+    alg: &str,
+    key: &str,
+    kid: &str,
+    typ: &str,
+) -> Result<String, JsError> {
+    let claims: serde_json::Value =
+        serde_json::from_str(claims).map_err(|e| JsError::new(&format!("invalid claims: {e}")))?;
+    tokenbook_token::install_crypto();
+    let kid = Some(kid).filter(|k| !k.is_empty());
+    match alg {
+        "RS256" => tokenbook_token::sign_rs256_typed(&claims, key, kid, typ),
+        "HS256" => tokenbook_token::sign_hs256_typed(&claims, key.as_bytes(), kid, typ),
+        other => return Err(JsError::new(&format!("cannot sign with {other}"))),
+    }
+    .map_err(to_js)
+}
+
+/// The JWK (JSON) of an RSA public key in PEM, with `kid`.
+#[wasm_bindgen(js_name = publicJwk)]
+pub fn public_jwk(public_pem: &str, kid: &str) -> Result<String, JsError> {
+    to_json(&tokenbook_token::public_jwk(public_pem, kid).map_err(to_js)?)
 }
 
 #[derive(Serialize)]
