@@ -345,6 +345,8 @@ const MALFORMED = [
   { label: '"eyJ!!.e30.x"', text: 'eyJ!!.e30.x', message: /"!".*not a base64url character/ },
   { label: 'a token whose payload is not JSON', text: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url('not json, just text')}.c2lnbmF0dXJl`, message: /payload is not valid JSON/ },
   { label: 'a 1 MB string', text: `eyJ${'A'.repeat(1024 * 1024 - 3)}`, message: /1,048,576 bytes.*at most [\d,]+ bytes/ },
+  // Pasting this froze the page while every paste went into the address.
+  { label: 'a 10 MB string', text: `eyJ${'A'.repeat(10 * 1024 * 1024 - 3)}`, message: /10,485,760 bytes.*at most [\d,]+ bytes/ },
 ];
 
 describe('malformed input (over HTTP)', () => {
@@ -356,6 +358,15 @@ describe('malformed input (over HTTP)', () => {
       for (const { label, text, message } of MALFORMED) {
         const handlerMs = await pasteToken(page, text);
         await assertResponsive(page, `pasting ${label}`);
+        // The box keeps what it can show; a longer paste is taken out and said so.
+        const shown = await pg(page).input.evaluate((input) => input.value.length);
+        const notice = await pg(page).notice.textContent();
+        if (text.length > 64 * 1024) {
+          assert.equal(shown, 0, `${where}: after pasting ${label}, the token box still holds ${shown} characters`);
+          assert.match(notice, new RegExp(`${text.length.toLocaleString('en-US')} characters long, too long to show`), `${where}: after pasting ${label}, the notice says ${JSON.stringify(notice)}`);
+        } else {
+          assert.equal(shown, text.length, `${where}: after pasting ${label}, the token box holds ${shown} characters, expected the ${text.length} pasted`);
+        }
         const problem = panel('decode').locator('.pg-problem');
         assert.equal(await problem.count(), 1, `${where}: after pasting ${label}, the Decode panel has ${await problem.count()} .pg-problem, expected 1 (panel text: ${JSON.stringify(clip(await panel('decode').textContent()))})`);
         assert.ok(await problem.isVisible(), `${where}: after pasting ${label}, the .pg-problem is not visible`);
