@@ -50,13 +50,16 @@ const HOOKS = `data:text/javascript,${encodeURIComponent(
 
 /**
  * Imports static/js/playground.js as a page without a playground would
- * run it (it finds no section to bring alive; site.js's window.tokenbook is
- * there but unused), its WebAssembly glue stubbed out, and returns its
- * exports.
+ * run it (it finds no section to bring alive), its WebAssembly glue
+ * stubbed out, and returns its exports. site.js does not run here: the
+ * `window.tokenbook` the playground reads as it loads is an empty stub,
+ * so the tests reach nothing that would need site.js's `el`, `copy` or
+ * `pageAddress`.
  */
 export async function importPlayground() {
   register(HOOKS);
   globalThis.document ??= { querySelectorAll: () => [] };
-  globalThis.window ??= { tokenbook: {} };
+  globalThis.window ??= {};
+  globalThis.window.tokenbook ??= {};
   return import(pathToFileURL(path.join(repoRoot, 'static/js/playground.js')).href);
 }
