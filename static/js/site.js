@@ -1,14 +1,7 @@
-// Progressive enhancements for every page. The site works without them:
-// this file adds the theme switch, the course navigation's button on narrow
-// screens, ←/→ between lessons, "copy link" buttons on headings, Beginner
-// Check answers opened for printing, and starts the token playground where
-// a page has one.
-//
-// It also holds what the site's other scripts share, as its one global,
-// window.tokenbook: the element builder (`el`), copying to the clipboard
-// (`copy`) and the page's own address (`pageAddress`). search.js runs after
-// it (both are deferred, in document order) and the playground is loaded
-// by it.
+// Every page's enhancements (ARCHITECTURE.md, static/js): theme switch,
+// narrow-screen navigation, ←/→, copy-link buttons, answers shown in print,
+// the playground's start. Its one global, window.tokenbook, is what the
+// other scripts share: el, copy, pageAddress.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
@@ -22,12 +15,8 @@
   copyLinkButtons();
   printAnswers();
 
-  // The one element builder of the site's scripts: `tag` with `attributes`
-  // (`class` and other names as attributes; a function for an on… name is
-  // a listener; true is an empty attribute; false, null and undefined are
-  // none) and `children` (arrays flattened; strings become text nodes,
-  // never HTML; null, undefined and false are skipped). Untrusted text only
-  // ever goes in as a child or an attribute value.
+  // The site's one element builder: el(tag, attributes, ...children).
+  // Strings become text, never HTML; on… takes only a function.
   function el(tag, attributes) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
@@ -52,8 +41,7 @@
   }
 
   function startPlayground() {
-    // A playground without its page data (the whole-course page) stays as
-    // rendered at build time.
+    // Without page data (the whole-course page) it stays as built.
     var sections = document.querySelectorAll("section.playground");
     if (!document.querySelector("section.playground template.pg-data")) return;
     if (location.protocol === "file:") {
@@ -101,9 +89,8 @@
     label();
   }
 
-  // On narrow screens the course navigation hides behind a button in the
-  // header and opens as a panel under it. Without this script it stays
-  // below the lesson, reached by the header's "Contents" link.
+  // Narrow screens: the navigation opens as a panel under the header's
+  // button (without this script it stays below the lesson).
   function navigationToggle() {
     var button = document.getElementById("nav-toggle");
     var nav = document.getElementById("course-nav");
@@ -112,7 +99,7 @@
     var header = document.querySelector(".site-header");
 
     function setOpen(open, focus) {
-      // Open, the header sticks to the top; the panel starts under it.
+      // Open: the header sticks to the top, the panel starts under it.
       root.classList.toggle("nav-open", open);
       if (open && header) {
         root.style.setProperty("--header-height", header.getBoundingClientRect().bottom + "px");
@@ -133,8 +120,7 @@
         button.focus();
       }
     });
-    // Focus leaving the open panel (Tab past its last link) closes it, so
-    // the focused element is never hidden behind it.
+    // Focus leaving the open panel closes it: nothing focused hides under it.
     nav.addEventListener("focusout", function (event) {
       var to = event.relatedTarget;
       if (to && !nav.contains(to) && to !== button) setOpen(false);
@@ -143,8 +129,7 @@
     root.classList.add("nav-collapsible");
   }
 
-  // ← and → open the previous and next lesson, unless the key means
-  // something where the reader is: a field, a scrolling box, the playground.
+  // ←/→: previous/next lesson, unless the key means something where it is.
   function lessonKeys() {
     document.addEventListener("keydown", function (event) {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -162,8 +147,7 @@
     });
   }
 
-  // A "copy link" button after every heading's # anchor. The address is the
-  // page's canonical one, the same wherever the reader opened it.
+  // A "Copy link" button after every heading's anchor: canonical address.
   function copyLinkButtons() {
     var anchors = document.querySelectorAll("main .heading > a.anchor");
     if (!anchors.length) return;
@@ -199,17 +183,14 @@
     }
   }
 
-  // The page's address without its fragment: the canonical one, the same
-  // wherever the reader opened the page (the current one when the
-  // canonical address is not http or https).
+  // The page's canonical address (else the current one), no fragment.
   function pageAddress() {
     var canonical = document.querySelector('link[rel="canonical"]');
     var base = canonical && /^https?:/.test(canonical.href) ? canonical.href : location.href;
     return base.split("#")[0];
   }
 
-  // Copies `text` to the clipboard: a promise, rejected when the browser
-  // refused.
+  // A promise: `text` on the clipboard, rejected when the browser refused.
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text).catch(function () {
@@ -237,8 +218,7 @@
     });
   }
 
-  // Printing shows every Beginner Check answer, then folds back the ones
-  // the reader had not opened. (The print stylesheet shows them too.)
+  // Printing opens every closed answer, and closes them again after.
   function printAnswers() {
     var opened = [];
     window.addEventListener("beforeprint", function () {
