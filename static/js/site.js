@@ -16,18 +16,22 @@
   printAnswers();
 
   // The site's one element builder: el(tag, attributes, ...children).
-  // Strings become text, never HTML; on… takes only a function.
+  // Strings become text, never HTML; on… takes only a function; srcdoc and
+  // URLs that are not http(s), relative or file: from disk are refused.
   function el(tag, attributes) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
       var value = attributes[name];
+      var lower = name.toLowerCase();
       if (value === false || value === null || value === undefined) return;
-      if (/^on/.test(name)) {
+      if (/^on/.test(lower)) {
         if (typeof value !== "function") throw new TypeError("el: " + name + " must be a function");
-        node.addEventListener(name.slice(2), value);
-      } else {
-        node.setAttribute(name, value === true ? "" : String(value));
+        node.addEventListener(lower.slice(2), value);
+        return;
       }
+      value = value === true ? "" : String(value);
+      if (lower === "srcdoc" || (/^(href|src|action|formaction)$/.test(lower) && !safeUrl(value))) throw new TypeError("el: refused " + name);
+      node.setAttribute(name, value);
     });
     (function append(children) {
       children.forEach(function (child) {
@@ -38,6 +42,14 @@
       });
     })(Array.prototype.slice.call(arguments, 2));
     return node;
+  }
+
+  // As the browser reads it (tabs and newlines dropped, leading controls
+  // trimmed): no scheme, http(s), or file: on a page opened from disk.
+  function safeUrl(url) {
+    var scheme = /^([a-z][a-z\d+.-]*):/i.exec(url.replace(/[\t\n\r]/g, "").replace(/^[\0- ]+/, ""));
+    scheme = scheme && scheme[1].toLowerCase();
+    return !scheme || scheme === "http" || scheme === "https" || (scheme === "file" && location.protocol === "file:");
   }
 
   function startPlayground() {
