@@ -824,6 +824,61 @@ describe('pasted tokens stay in the page (over HTTP)', () => {
     });
   });
 
+  test('a token that came in a #token= link leaves the address once the reader types another, picks a sample or goes back to an address without it', async () => {
+    await withContext({}, async (context, problems) => {
+      const now = Math.floor(Date.now() / 1000);
+      const linked = mintToken({ alg: 'none', typ: 'JWT' }, { sub: 'sent-in-a-link-by-an-instructor', iat: now });
+      const typed = mintToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'typed-over-the-linked-one', iat: now, exp: now + 600 }, 'FAKE-not-the-course-secret');
+      const hash = (page) => page.evaluate(() => location.hash);
+      const linkedToken = async (page) => new URLSearchParams((await hash(page)).slice(1)).get('token');
+
+      // Typed over the linked token: the typed one is nowhere but the box, whatever tab is opened.
+      let page = await openPlayground(context, problems, { hash: `#token=${encodeURIComponent(linked)}&step=decode` });
+      let where = short(page.url());
+      assert.equal(await pg(page).input.inputValue(), linked, `${where}: the link did not open its token`);
+      await pg(page).input.fill('');
+      await pg(page).input.pressSequentially(typed.slice(0, 40), { delay: 0 });
+      await pg(page).input.pressSequentially(typed.slice(40), { delay: 0 });
+      const leaks = [];
+      for (const step of STEPS) {
+        await selectTab(page, step);
+        for (const place of await placesHolding(page, typed)) leaks.push(`after typing it and opening the ${step} tab: ${place}`);
+      }
+      assert.deepEqual(leaks, [], listing(`${where}: the token typed over a linked one left the page's memory`, leaks));
+      assert.equal(await pg(page).input.inputValue(), typed, `${where}: the token box lost the typed token`);
+      await page.close();
+
+      // A sample, then "A token I paste": the box's token is taken as pasted, not as the link's.
+      page = await openPlayground(context, problems, { hash: `#token=${encodeURIComponent(linked)}&step=decode` });
+      where = short(page.url());
+      await pg(page).picker.selectOption('app-token');
+      await pg(page).picker.selectOption('');
+      await selectTab(page, 'validate');
+      assert.equal(await hash(page), '#step=validate', `${where}: after picking a sample and then "A token I paste" on a page opened from a #token= link, the fragment is ${clip(await hash(page))}`);
+      await page.close();
+
+      // Back and forward: the entry without the token stays without it; the link's entry keeps it.
+      page = await openPlayground(context, problems, { hash: '#step=flow' });
+      where = short(page.url());
+      await page.evaluate((token) => {
+        location.hash = `#token=${encodeURIComponent(token)}&step=decode`;
+      }, linked);
+      await page.waitForFunction((token) => document.querySelector('section.playground .pg-live textarea.pg-input')?.value === token, linked, { timeout: 2_000 });
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === '#step=flow' && document.querySelector('section.playground .pg-live [role="tab"][aria-controls$="-panel-flow"]')?.getAttribute('aria-selected') === 'true', null, { timeout: 2_000 });
+      await selectTab(page, 'validate');
+      assert.deepEqual(await placesHolding(page, linked), [], `${where}: after going back to #step=flow and opening the Validate tab, the linked token is back in the address`);
+      assert.equal(await hash(page), '#step=validate', `${where}: after going back to #step=flow and opening the Validate tab, the fragment is ${clip(await hash(page))}`);
+      await page.goForward();
+      await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).has('token'), null, { timeout: 2_000 });
+      await selectTab(page, 'flow');
+      assert.equal(await linkedToken(page), linked, `${where}: after going forward to the #token= entry and opening the Flow tab, the address lost the linked token: ${clip(await hash(page))}`);
+
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+
   test('every field a reader can paste into, on every tab, has autocomplete off (the browser neither refills it from history nor suggests it)', async () => {
     await withContext({}, async (context, problems) => {
       const page = await openPlayground(context, problems);
