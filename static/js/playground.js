@@ -74,13 +74,13 @@ export function parseFragment(hash) {
 /**
  * The fragment that opens `state` again: its sample, or its token when the
  * token came from a link (`state.tokenFromLink`) or `withToken` asks for a
- * link to it; and the step. A pasted token is left out: the fragment then
- * names the step alone.
+ * link to it; and the step. A pasted token is left out, and so is an empty
+ * token box (no token at all): the fragment then names the step alone.
  */
 export function fragmentFor(state, { withToken = false } = {}) {
   const params = new URLSearchParams();
   if (state.token === null) params.set("sample", state.sample);
-  else if (withToken || state.tokenFromLink) params.set("token", state.token);
+  else if (state.token && (withToken || state.tokenFromLink)) params.set("token", state.token);
   params.set("step", state.step);
   return `#${params.toString()}`;
 }
@@ -252,7 +252,7 @@ class Playground {
    */
   async copyLink() {
     const link = pageAddress() + fragmentFor(this.state, { withToken: true });
-    const warning = this.state.token === null
+    const warning = !this.state.token
       ? ""
       : " The link contains the token itself: anyone who gets the link can read it, and every browser that opens it keeps it in its history.";
     this.linkField.replaceChildren();

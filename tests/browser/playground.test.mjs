@@ -819,6 +819,14 @@ describe('pasted tokens stay in the page (over HTTP)', () => {
       assert.equal(new URL(sampleLink).hash, '#sample=expired&step=validate', `${where}: the copied link of the expired sample is ${clip(sampleLink)}`);
       assert.equal(await status.textContent(), 'Link copied.', `${where}: after copying the expired sample's link the page says ${JSON.stringify(await status.textContent())}`);
 
+      // An empty token box is no token: the link opens the step, and says nothing of a token.
+      await pg(page).input.fill('');
+      await button.click();
+      await status.filter({ hasText: /copied/i }).waitFor({ timeout: 5_000 });
+      const emptyLink = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(new URL(emptyLink).hash, '#step=validate', `${where}: with the token box empty, the copied link is ${clip(emptyLink)}`);
+      assert.equal(await status.textContent(), 'Link copied.', `${where}: with the token box empty, the page says ${JSON.stringify(await status.textContent())}`);
+
       await settle(page);
       assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
     });
