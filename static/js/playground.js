@@ -41,6 +41,14 @@ export const SCOPE_CHECK = "scope";
  */
 const { el, copy, pageAddress } = window.tokenbook;
 
+/**
+ * The longest text the token box keeps showing, in characters: four times
+ * the longest token the playground reads. Chromium takes seconds to lay out
+ * a 10 MB line in a textarea, so a longer paste is read (and refused with
+ * its length) but taken out of the box before the page is drawn again.
+ */
+export const SHOWN_INPUT_LIMIT = 64 * 1024;
+
 /** Text with `code` spans: backquoted parts become <code>, as text nodes. */
 function rich(text) {
   return String(text).split("`").map((part, i) => (i % 2 ? el("code", {}, part) : part));
@@ -66,13 +74,13 @@ export function parseFragment(hash) {
 /**
  * The fragment that opens `state` again: its sample, or its token when the
  * token came from a link (`state.tokenFromLink`) or `withToken` asks for a
- * link to it; and the step. A pasted token is left out: the fragment then
- * names the step alone.
+ * link to it; and the step. A pasted token is left out, and so is an empty
+ * token box (no token at all): the fragment then names the step alone.
  */
 export function fragmentFor(state, { withToken = false } = {}) {
   const params = new URLSearchParams();
   if (state.token === null) params.set("sample", state.sample);
-  else if (withToken || state.tokenFromLink) params.set("token", state.token);
+  else if (state.token && (withToken || state.tokenFromLink)) params.set("token", state.token);
   params.set("step", state.step);
   return `#${params.toString()}`;
 }
@@ -232,7 +240,7 @@ class Playground {
     } else {
       this.state.token = trimmed;
     }
-    this.render({ keepInput: true });
+    this.render({ keepInput: text.length <= SHOWN_INPUT_LIMIT });
     writeFragment(this.state);
   }
 
@@ -244,7 +252,7 @@ class Playground {
    */
   async copyLink() {
     const link = pageAddress() + fragmentFor(this.state, { withToken: true });
-    const warning = this.state.token === null
+    const warning = !this.state.token
       ? ""
       : " The link contains the token itself: anyone who gets the link can read it, and every browser that opens it keeps it in its history.";
     this.linkField.replaceChildren();
@@ -266,10 +274,13 @@ class Playground {
     this.linkStatus.textContent = "";
     this.linkField.replaceChildren();
     this.picker.value = pasted ? "" : this.state.sample;
-    if (!keepInput) this.input.value = this.token;
+    const tooLongToShow = this.token.length > SHOWN_INPUT_LIMIT;
+    if (!keepInput) this.input.value = tooLongToShow ? "" : this.token;
     const sample = pasted ? null : this.samples.get(this.state.sample);
     this.point.textContent = sample ? sample.lesson_point : "";
-    this.notice.textContent = pasted
+    this.notice.textContent = tooLongToShow
+      ? `The pasted text is ${this.token.length.toLocaleString("en-US")} characters long, too long to show, so the box is empty again. Nothing left your browser: it was read right here and is kept in this page only.`
+      : pasted
       ? "This token is not one of the course's samples. Nothing leaves your browser: it is decoded and checked right here, in WebAssembly, and kept in this page only (not in its address, not stored)."
       : `Sample signed with the course's fake key. The playground's clock is set to ${new Date(this.now * 1000).toISOString().replace(".000Z", "Z")}, a few minutes after it was issued.`;
     for (const [step, panel] of this.panels) {

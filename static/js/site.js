@@ -1,45 +1,40 @@
-// Progressive enhancements for every page. The site works without them:
-// this file adds the theme switch, the course navigation's button on narrow
-// screens, ←/→ between lessons, "copy link" buttons on headings, Beginner
-// Check answers opened for printing, and starts the token playground and
-// the exercises' lab where a page has them.
-//
-// It also holds what the site's other scripts share, as its one global,
-// window.tokenbook: the element builder (`el`), copying to the clipboard
-// (`copy`) and the page's own address (`pageAddress`). search.js runs after
-// it (both are deferred, in document order) and the playground is loaded
-// by it.
+// Every page's enhancements (ARCHITECTURE.md, static/js): theme switch,
+// narrow-screen navigation, ←/→, copy-link buttons, answers shown in print,
+// the playground's and the lab's start. Its one global, window.tokenbook,
+// is what the other scripts share: el, copy, pageAddress.
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var root = document.documentElement;
 
   window.tokenbook = { el: el, copy: copy, pageAddress: pageAddress };
-  document.addEventListener("DOMContentLoaded", startPlayground);
-  document.addEventListener("DOMContentLoaded", startLab);
+  document.addEventListener("DOMContentLoaded", function () {
+    start("playground", "pg-data", "pg-problem", "The interactive playground needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the sample as it was rendered when the site was built.");
+    start("exercise", "lab-data", "lab-note", "The lab needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the exercise and its worked solution as rendered when the site was built.");
+  });
   themeSwitch();
   navigationToggle();
   lessonKeys();
   copyLinkButtons();
   printAnswers();
 
-  // The one element builder of the site's scripts: `tag` with `attributes`
-  // (`class` and other names as attributes; a function for an on… name is
-  // a listener; true is an empty attribute; false, null and undefined are
-  // none) and `children` (arrays flattened; strings become text nodes,
-  // never HTML; null, undefined and false are skipped). Untrusted text only
-  // ever goes in as a child or an attribute value.
+  // The site's one element builder: el(tag, attributes, ...children).
+  // Strings become text, never HTML; on… takes only a function; srcdoc and
+  // URLs that are not http(s), relative or file: from disk are refused.
   function el(tag, attributes) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
       var value = attributes[name];
+      var lower = name.toLowerCase();
       if (value === false || value === null || value === undefined) return;
-      if (/^on/.test(name)) {
+      if (/^on/.test(lower)) {
         if (typeof value !== "function") throw new TypeError("el: " + name + " must be a function");
-        node.addEventListener(name.slice(2), value);
-      } else {
-        node.setAttribute(name, value === true ? "" : String(value));
+        node.addEventListener(lower.slice(2), value);
+        return;
       }
+      value = value === true ? "" : String(value);
+      if (lower === "srcdoc" || (/^(href|src|action|formaction)$/.test(lower) && !safeUrl(value))) throw new TypeError("el: refused " + name);
+      node.setAttribute(name, value);
     });
     (function append(children) {
       children.forEach(function (child) {
@@ -52,39 +47,28 @@
     return node;
   }
 
-  function startPlayground() {
-    // A playground without its page data (the whole-course page) stays as
-    // rendered at build time.
-    var sections = document.querySelectorAll("section.playground");
-    if (!document.querySelector("section.playground template.pg-data")) return;
-    if (location.protocol === "file:") {
-      // Browsers load no modules or WebAssembly from file:// pages.
-      sections.forEach(function (section) {
-        section.appendChild(
-          el("p", { class: "pg-problem", role: "note" },
-            "The interactive playground needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the sample as it was rendered when the site was built."),
-        );
-      });
-      return;
-    }
-    document.head.appendChild(el("script", { type: "module", src: here ? here.replace(/site\.js(\?.*)?$/, "playground.js") : "js/playground.js" }));
+  // As the browser reads it (tabs and newlines dropped, leading controls
+  // trimmed): no scheme, http(s), or file: on a page opened from disk.
+  function safeUrl(url) {
+    var scheme = /^([a-z][a-z\d+.-]*):/i.exec(url.replace(/[\t\n\r]/g, "").replace(/^[\0- ]+/, ""));
+    scheme = scheme && scheme[1].toLowerCase();
+    return !scheme || scheme === "http" || scheme === "https" || (scheme === "file" && location.protocol === "file:");
   }
 
-  function startLab() {
-    // Exercises without their data (the whole-course page) stay as
-    // rendered at build time.
-    var sections = document.querySelectorAll("section.exercise");
-    if (!document.querySelector("section.exercise template.lab-data")) return;
+  // Loads the script of section.<kind> (js/playground.js, js/lab.js) when
+  // the page has one with its <template class="<data>">; without data (the
+  // whole-course page) it stays as built. Browsers load no modules or
+  // WebAssembly from file:// pages: each section says so instead.
+  function start(kind, data, noteClass, note) {
+    if (!document.querySelector("section." + kind + " template." + data)) return;
+    var script = kind === "exercise" ? "lab.js" : "playground.js";
     if (location.protocol === "file:") {
-      sections.forEach(function (section) {
-        section.appendChild(
-          el("p", { class: "lab-note", role: "note" },
-            "The lab needs the site served over HTTP (cargo xtask serve, or any static web server); opened from a file, you see the exercise and its worked solution as rendered when the site was built."),
-        );
+      document.querySelectorAll("section." + kind).forEach(function (section) {
+        section.appendChild(el("p", { class: noteClass, role: "note" }, note));
       });
       return;
     }
-    document.head.appendChild(el("script", { type: "module", src: here ? here.replace(/site\.js(\?.*)?$/, "lab.js") : "js/lab.js" }));
+    document.head.appendChild(el("script", { type: "module", src: here ? here.replace(/site\.js(\?.*)?$/, script) : "js/" + script }));
   }
 
   function themeSwitch() {
@@ -119,9 +103,8 @@
     label();
   }
 
-  // On narrow screens the course navigation hides behind a button in the
-  // header and opens as a panel under it. Without this script it stays
-  // below the lesson, reached by the header's "Contents" link.
+  // Narrow screens: the navigation opens as a panel under the header's
+  // button (without this script it stays below the lesson).
   function navigationToggle() {
     var button = document.getElementById("nav-toggle");
     var nav = document.getElementById("course-nav");
@@ -130,7 +113,7 @@
     var header = document.querySelector(".site-header");
 
     function setOpen(open, focus) {
-      // Open, the header sticks to the top; the panel starts under it.
+      // Open: the header sticks to the top, the panel starts under it.
       root.classList.toggle("nav-open", open);
       if (open && header) {
         root.style.setProperty("--header-height", header.getBoundingClientRect().bottom + "px");
@@ -151,8 +134,7 @@
         button.focus();
       }
     });
-    // Focus leaving the open panel (Tab past its last link) closes it, so
-    // the focused element is never hidden behind it.
+    // Focus leaving the open panel closes it: nothing focused hides under it.
     nav.addEventListener("focusout", function (event) {
       var to = event.relatedTarget;
       if (to && !nav.contains(to) && to !== button) setOpen(false);
@@ -161,8 +143,7 @@
     root.classList.add("nav-collapsible");
   }
 
-  // ← and → open the previous and next lesson, unless the key means
-  // something where the reader is: a field, a scrolling box, the playground.
+  // ←/→: previous/next lesson, unless the key means something where it is.
   function lessonKeys() {
     document.addEventListener("keydown", function (event) {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -180,8 +161,7 @@
     });
   }
 
-  // A "copy link" button after every heading's # anchor. The address is the
-  // page's canonical one, the same wherever the reader opened it.
+  // A "Copy link" button after every heading's anchor: canonical address.
   function copyLinkButtons() {
     var anchors = document.querySelectorAll("main .heading > a.anchor");
     if (!anchors.length) return;
@@ -217,17 +197,14 @@
     }
   }
 
-  // The page's address without its fragment: the canonical one, the same
-  // wherever the reader opened the page (the current one when the
-  // canonical address is not http or https).
+  // The page's canonical address (else the current one), no fragment.
   function pageAddress() {
     var canonical = document.querySelector('link[rel="canonical"]');
     var base = canonical && /^https?:/.test(canonical.href) ? canonical.href : location.href;
     return base.split("#")[0];
   }
 
-  // Copies `text` to the clipboard: a promise, rejected when the browser
-  // refused.
+  // A promise: `text` on the clipboard, rejected when the browser refused.
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text).catch(function () {
@@ -255,8 +232,7 @@
     });
   }
 
-  // Printing shows every Beginner Check answer, then folds back the ones
-  // the reader had not opened. (The print stylesheet shows them too.)
+  // Printing opens every closed answer, and closes them again after.
   function printAnswers() {
     var opened = [];
     window.addEventListener("beforeprint", function () {

@@ -345,6 +345,8 @@ const MALFORMED = [
   { label: '"eyJ!!.e30.x"', text: 'eyJ!!.e30.x', message: /"!".*not a base64url character/ },
   { label: 'a token whose payload is not JSON', text: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url('not json, just text')}.c2lnbmF0dXJl`, message: /payload is not valid JSON/ },
   { label: 'a 1 MB string', text: `eyJ${'A'.repeat(1024 * 1024 - 3)}`, message: /1,048,576 bytes.*at most [\d,]+ bytes/ },
+  // Pasting this froze the page while every paste went into the address.
+  { label: 'a 10 MB string', text: `eyJ${'A'.repeat(10 * 1024 * 1024 - 3)}`, message: /10,485,760 bytes.*at most [\d,]+ bytes/ },
 ];
 
 describe('malformed input (over HTTP)', () => {
@@ -356,6 +358,15 @@ describe('malformed input (over HTTP)', () => {
       for (const { label, text, message } of MALFORMED) {
         const handlerMs = await pasteToken(page, text);
         await assertResponsive(page, `pasting ${label}`);
+        // The box keeps what it can show; a longer paste is taken out and said so.
+        const shown = await pg(page).input.evaluate((input) => input.value.length);
+        const notice = await pg(page).notice.textContent();
+        if (text.length > 64 * 1024) {
+          assert.equal(shown, 0, `${where}: after pasting ${label}, the token box still holds ${shown} characters`);
+          assert.match(notice, new RegExp(`${text.length.toLocaleString('en-US')} characters long, too long to show`), `${where}: after pasting ${label}, the notice says ${JSON.stringify(notice)}`);
+        } else {
+          assert.equal(shown, text.length, `${where}: after pasting ${label}, the token box holds ${shown} characters, expected the ${text.length} pasted`);
+        }
         const problem = panel('decode').locator('.pg-problem');
         assert.equal(await problem.count(), 1, `${where}: after pasting ${label}, the Decode panel has ${await problem.count()} .pg-problem, expected 1 (panel text: ${JSON.stringify(clip(await panel('decode').textContent()))})`);
         assert.ok(await problem.isVisible(), `${where}: after pasting ${label}, the .pg-problem is not visible`);
@@ -745,9 +756,15 @@ describe('pasted tokens stay in the page (over HTTP)', () => {
       }
       await tab('leak').press('ArrowLeft');
       await check('ArrowLeft on the tabs');
+      // "A token I paste" takes what the box holds, here the sample's
+      // token: taken as pasted, it stays out of the address too.
       await picker.selectOption('app-token');
       await picker.selectOption('');
-      await check('picking a sample and then "A token I paste"');
+      const fragment = await page.evaluate(() => location.hash);
+      assert.doesNotMatch(fragment, /(^#|&)token=/, `${where}: after picking a sample and then "A token I paste", the fragment holds a token: ${clip(fragment)}`);
+      await pasteToken(page, secret);
+      await selectTab(page, 'flow');
+      await check('picking a sample, then "A token I paste", pasting it again and opening the flow tab');
       // Typed rather than pasted: one key at a time.
       await input.fill('');
       await input.pressSequentially(secret.slice(0, 40), { delay: 0 });
@@ -797,10 +814,73 @@ describe('pasted tokens stay in the page (over HTTP)', () => {
       // A sample's link names the sample: no token in it, and none said.
       await pg(page).picker.selectOption('expired');
       await button.click();
-      await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t.includes('sample=')), null, { timeout: 5_000 }).catch(() => {});
+      await status.filter({ hasText: /copied/i }).waitFor({ timeout: 5_000 });
       const sampleLink = await page.evaluate(() => navigator.clipboard.readText());
       assert.equal(new URL(sampleLink).hash, '#sample=expired&step=validate', `${where}: the copied link of the expired sample is ${clip(sampleLink)}`);
-      assert.doesNotMatch(await status.textContent(), /contains the token/i, `${where}: a sample's link is said to contain a pasted token`);
+      assert.equal(await status.textContent(), 'Link copied.', `${where}: after copying the expired sample's link the page says ${JSON.stringify(await status.textContent())}`);
+
+      // An empty token box is no token: the link opens the step, and says nothing of a token.
+      await pg(page).input.fill('');
+      await button.click();
+      await status.filter({ hasText: /copied/i }).waitFor({ timeout: 5_000 });
+      const emptyLink = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(new URL(emptyLink).hash, '#step=validate', `${where}: with the token box empty, the copied link is ${clip(emptyLink)}`);
+      assert.equal(await status.textContent(), 'Link copied.', `${where}: with the token box empty, the page says ${JSON.stringify(await status.textContent())}`);
+
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+
+  test('a token that came in a #token= link leaves the address once the reader types another, picks a sample or goes back to an address without it', async () => {
+    await withContext({}, async (context, problems) => {
+      const now = Math.floor(Date.now() / 1000);
+      const linked = mintToken({ alg: 'none', typ: 'JWT' }, { sub: 'sent-in-a-link-by-an-instructor', iat: now });
+      const typed = mintToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'typed-over-the-linked-one', iat: now, exp: now + 600 }, 'FAKE-not-the-course-secret');
+      const hash = (page) => page.evaluate(() => location.hash);
+      const linkedToken = async (page) => new URLSearchParams((await hash(page)).slice(1)).get('token');
+
+      // Typed over the linked token: the typed one is nowhere but the box, whatever tab is opened.
+      let page = await openPlayground(context, problems, { hash: `#token=${encodeURIComponent(linked)}&step=decode` });
+      let where = short(page.url());
+      assert.equal(await pg(page).input.inputValue(), linked, `${where}: the link did not open its token`);
+      await pg(page).input.fill('');
+      await pg(page).input.pressSequentially(typed.slice(0, 40), { delay: 0 });
+      await pg(page).input.pressSequentially(typed.slice(40), { delay: 0 });
+      const leaks = [];
+      for (const step of STEPS) {
+        await selectTab(page, step);
+        for (const place of await placesHolding(page, typed)) leaks.push(`after typing it and opening the ${step} tab: ${place}`);
+      }
+      assert.deepEqual(leaks, [], listing(`${where}: the token typed over a linked one left the page's memory`, leaks));
+      assert.equal(await pg(page).input.inputValue(), typed, `${where}: the token box lost the typed token`);
+      await page.close();
+
+      // A sample, then "A token I paste": the box's token is taken as pasted, not as the link's.
+      page = await openPlayground(context, problems, { hash: `#token=${encodeURIComponent(linked)}&step=decode` });
+      where = short(page.url());
+      await pg(page).picker.selectOption('app-token');
+      await pg(page).picker.selectOption('');
+      await selectTab(page, 'validate');
+      assert.equal(await hash(page), '#step=validate', `${where}: after picking a sample and then "A token I paste" on a page opened from a #token= link, the fragment is ${clip(await hash(page))}`);
+      await page.close();
+
+      // Back and forward: the entry without the token stays without it; the link's entry keeps it.
+      page = await openPlayground(context, problems, { hash: '#step=flow' });
+      where = short(page.url());
+      await page.evaluate((token) => {
+        location.hash = `#token=${encodeURIComponent(token)}&step=decode`;
+      }, linked);
+      await page.waitForFunction((token) => document.querySelector('section.playground .pg-live textarea.pg-input')?.value === token, linked, { timeout: 2_000 });
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === '#step=flow' && document.querySelector('section.playground .pg-live [role="tab"][aria-controls$="-panel-flow"]')?.getAttribute('aria-selected') === 'true', null, { timeout: 2_000 });
+      await selectTab(page, 'validate');
+      assert.deepEqual(await placesHolding(page, linked), [], `${where}: after going back to #step=flow and opening the Validate tab, the linked token is back in the address`);
+      assert.equal(await hash(page), '#step=validate', `${where}: after going back to #step=flow and opening the Validate tab, the fragment is ${clip(await hash(page))}`);
+      await page.goForward();
+      await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).has('token'), null, { timeout: 2_000 });
+      await selectTab(page, 'flow');
+      assert.equal(await linkedToken(page), linked, `${where}: after going forward to the #token= entry and opening the Flow tab, the address lost the linked token: ${clip(await hash(page))}`);
 
       await settle(page);
       assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));

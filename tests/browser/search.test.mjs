@@ -56,13 +56,13 @@ const fixtures = useSite({ build: buildFixture, browser: false });
 
 /** The fixture course: its lessons' markdown by file name. */
 function fixtureLessons() {
-  const files = {
+  const files = new Map(Object.entries({
     '01_Accents.md': '# Café Crème\n\nThe opening of the accents lesson.\n\n## Ça Marche\n\nLe résumé du café naïf, with a Über-long word.\n',
     '02_Japanese.md': '# 認証の基本\n\n## トークンの検証\n\n認証サーバーがアクセストークンを発行します。\n',
     '03_Hostile.md': '# Hostile Text\n\n## Markup In Code\n\nThe snippet must show `<img src=x onerror=alert(1)>` as text, zebrafish.\n',
     '04_Introspection.md': '# Asking The Server\n\n## The Introspection Endpoint\n\nAn opaque token is checked at the introspection endpoint; its constructor has a valueOf.\n',
     '05_Check.md': '# Checking In\n\nWhat a quokkaword is, asked.\n\n```text alt="A box"\n┌────────────┐\n│ quokkaword │\n└────────────┘\n```\n\n## 🤔 Beginner Check\n\n1. What is a quokkaword?\n\nAnswers:\n\n1. A quokkaword is a word for tests.\n',
-  };
+  }));
   const words = 'service token request server client scope cache header answer lifetime signature key audience claim endpoint retry clock network'.split(' ');
   const title = (w) => w[0].toUpperCase() + w.slice(1);
   for (let i = 0; i < 1000; i++) {
@@ -77,7 +77,7 @@ function fixtureLessons() {
       for (let k = 0; k < 3; k++) body += `The ${words[(i + s + k) % words.length]} ${words[(i * 7 + k) % words.length]}s the ${words[(s + k * 3) % words.length]}. `;
       body += '\n\n';
     }
-    files[`${n}_Filler.md`] = body;
+    files.set(`${n}_Filler.md`, body);
   }
   return files;
 }
@@ -87,7 +87,7 @@ async function buildFixture() {
   const content = path.join(tmp, 'content');
   fs.mkdirSync(content);
   fs.writeFileSync(path.join(content, 'site.toml'), 'title = "Search Fixtures"\nbase_url = "https://example.org/search-fixtures/"\nlanguage = "en"\n');
-  for (const [name, text] of Object.entries(fixtureLessons())) fs.writeFileSync(path.join(content, name), text);
+  for (const [name, text] of fixtureLessons()) fs.writeFileSync(path.join(content, name), text);
   return buildSite({ out: path.join(tmp, 'public'), content });
 }
 

@@ -41,6 +41,9 @@ test('the address names a sample or a linked token, never a pasted one', () => {
     [{ sample: 'expired', token, tokenFromLink: true, step: 'flow' }, {}, `#token=${token}&step=flow`],
     [{ sample: 'expired', token, tokenFromLink: false, step: 'decode' }, { withToken: true }, `#token=${token}&step=decode`],
     [{ sample: 'app-token', token: null, tokenFromLink: false, step: 'decode' }, { withToken: true }, '#sample=app-token&step=decode'],
+    // An empty token box holds no token: no `token=` in a link to it.
+    [{ sample: 'expired', token: '', tokenFromLink: false, step: 'decode' }, { withToken: true }, '#step=decode'],
+    [{ sample: 'expired', token: '', tokenFromLink: true, step: 'leak' }, {}, '#step=leak'],
   ];
   for (const [state, options, fragment] of cases) {
     assert.equal(fragmentFor(state, options), fragment, `${JSON.stringify(state)} ${JSON.stringify(options)}`);

@@ -107,7 +107,7 @@ pub fn check(machine: &dyn Machine) -> Result<Found, Vec<Missing>> {
         .and_then(|npm| machine.output(&npm, &["--version"]));
     if npm.is_none() {
         missing.push(Missing {
-            what: "Node.js 20 with npm".into(),
+            what: "Node.js 20.19 or later with npm".into(),
             package: None,
         });
     }
@@ -455,7 +455,10 @@ mod tests {
         machine.programs.get_mut().remove("npm");
         machine.root = true;
         let message = ensure(&machine).unwrap_err();
-        assert!(message.contains("Node.js 20 with npm"), "{message}");
+        assert!(
+            message.contains("Node.js 20.19 or later with npm"),
+            "{message}"
+        );
         assert!(machine.ran.borrow().is_empty());
     }
 }

@@ -18,7 +18,8 @@ use crate::repo_root;
 pub struct Args {
     /// Leave out the browser tests: run the Rust tests and, where npm is
     /// on PATH, the JavaScript lint and unit tests (no browser, fonts or
-    /// Java; ESLint is installed from npm).
+    /// Java; ESLint is installed from npm, and when that fails, offline
+    /// say, the lint and unit tests are skipped with a note).
     #[arg(long, conflicts_with = "setup")]
     no_browser: bool,
     /// Only check and install what the browser tests need (Chromium,
@@ -40,14 +41,11 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     };
     // The lint and the unit tests need Node.js and npm, but no browser: they
     // run whenever npm is there (it must be for the browser tests).
-    let javascript = prerequisites::System.find("npm").is_some();
-    if javascript {
-        install_npm_packages(&JS_CHECK_PACKAGES, &root)?;
-    } else {
-        eprintln!(
-            "note: skipping the JavaScript lint and unit tests (npm run lint, npm run unit): no npm on PATH; they need Node.js 20 with npm"
-        );
-    }
+    let javascript = javascript_checks(
+        args.no_browser,
+        prerequisites::System.find("npm").is_some(),
+        || install_npm_packages(&JS_CHECK_PACKAGES, &root),
+    )?;
     if args.setup {
         eprintln!("everything the tests need is installed");
         return Ok(ExitCode::SUCCESS);
@@ -94,6 +92,34 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         "browser tests",
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the JavaScript lint and unit tests run: where npm is on PATH
+/// and their packages are installed (`install`: `npm ci` unless they are
+/// there). With `--no-browser` a failed install (offline, say) skips them
+/// with a note instead of failing the run; otherwise it fails, as the
+/// browser tests' install does.
+fn javascript_checks(
+    no_browser: bool,
+    npm_found: bool,
+    install: impl FnOnce() -> Result<(), String>,
+) -> Result<bool, String> {
+    const SKIPPING: &str =
+        "note: skipping the JavaScript lint and unit tests (npm run lint, npm run unit)";
+    if !npm_found {
+        eprintln!("{SKIPPING}: no npm on PATH; they need Node.js 20.19 or later with npm");
+        return Ok(false);
+    }
+    match install() {
+        Ok(()) => Ok(true),
+        Err(error) if no_browser => {
+            eprintln!(
+                "{SKIPPING}: their npm packages are not in node_modules and could not be installed ({error}); run npm ci at the repository root when online"
+            );
+            Ok(false)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// An npm package folder of the repository (a `package.json` with its
@@ -155,5 +181,36 @@ fn step(command: &mut Command, what: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{what} failed ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::javascript_checks;
+
+    #[test]
+    fn the_javascript_checks_run_where_npm_is_and_their_packages_install() {
+        assert_eq!(javascript_checks(false, true, || Ok(())), Ok(true));
+        assert_eq!(javascript_checks(true, true, || Ok(())), Ok(true));
+    }
+
+    #[test]
+    fn without_npm_they_are_skipped_and_nothing_is_installed() {
+        for no_browser in [false, true] {
+            let result = javascript_checks(no_browser, false, || {
+                panic!("npm ci started without npm on PATH")
+            });
+            assert_eq!(result, Ok(false));
+        }
+    }
+
+    #[test]
+    fn a_failed_install_skips_them_under_no_browser_and_fails_otherwise() {
+        let offline = || Err("npm ci in /repo failed (exit status: 1)".to_string());
+        assert_eq!(javascript_checks(true, true, offline), Ok(false));
+        assert_eq!(
+            javascript_checks(false, true, offline),
+            Err("npm ci in /repo failed (exit status: 1)".to_string())
+        );
     }
 }

@@ -81,10 +81,17 @@ pub(crate) const CONFIG_FILE: &str = "site.toml";
 const FIELDS: &str = "title, description, base_url, language, edit_url, image, image_alt, print_page, and in [playground]: leaky_app, leaky_app_script";
 
 impl SiteConfig {
-    /// Parses `site.toml`; errors carry the position in the file.
-    pub fn parse(source: &str) -> Result<SiteConfig, Diagnostic> {
-        let mut config: SiteConfig =
-            toml::from_str(source).map_err(|e| toml_error(CONFIG_FILE, source, 0, &e, FIELDS))?;
+    /// Parses `site.toml`; errors carry the position in the file (every
+    /// syntax error, or the first problem of a readable file).
+    pub fn parse(source: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let config: SiteConfig = toml::from_str(source)
+            .map_err(|e| toml_errors(CONFIG_FILE, source, 0, source, &e, FIELDS))?;
+        config.checked(source).map_err(|problem| vec![problem])
+    }
+
+    /// The settings read from `source`, checked and normalised.
+    fn checked(mut self, source: &str) -> Result<SiteConfig, Diagnostic> {
+        let config = &mut self;
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
@@ -141,7 +148,7 @@ impl SiteConfig {
             .at(source, key_offset(source, given), given.len())
             .with_hint(format!("add `{missing} = \"…\"` under `[playground]`, or remove `{given}`")));
         }
-        Ok(config)
+        Ok(self)
     }
 
     /// The path part of the base URL, always starting and ending with `/`:
@@ -204,9 +211,37 @@ fn site_path(source: &str, key: &str, value: &str) -> Result<String, Diagnostic>
     Ok(trimmed.to_string())
 }
 
+/// Every error of a TOML text that `toml` could not read (`error`, the
+/// first), as diagnostics at their positions: the syntax errors, each
+/// at its line (`toml` stops at the first, its recovering parser goes on),
+/// or, when the syntax is fine, `error` itself (a wrong type or an
+/// unknown field). `offset` is where `text` starts in `file`.
+pub(crate) fn toml_errors(
+    path: &str,
+    file: &str,
+    offset: usize,
+    text: &str,
+    error: &toml::de::Error,
+    fields: &str,
+) -> Vec<Diagnostic> {
+    let (_, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if syntax.is_empty() {
+        return vec![toml_error(path, file, offset, error, fields)];
+    }
+    let mut problems: Vec<Diagnostic> = syntax
+        .iter()
+        .map(|error| toml_error(path, file, offset, error, fields))
+        .collect();
+    // The parser goes on after an error and may complain several times
+    // about what follows it: one problem per line, in the file's order.
+    problems.sort_by_key(|problem| (problem.line, problem.column));
+    problems.dedup_by_key(|problem| problem.line);
+    problems
+}
+
 /// A TOML error as a diagnostic at its position; `offset` is where the TOML
 /// text starts in the file.
-pub(crate) fn toml_error(
+fn toml_error(
     path: &str,
     file: &str,
     offset: usize,
@@ -231,6 +266,13 @@ pub(crate) fn toml_error(
 mod tests {
     use super::*;
 
+    /// The one problem `SiteConfig::parse` finds in `source`.
+    fn problem(source: &str) -> Diagnostic {
+        let mut problems = SiteConfig::parse(source).expect_err(source);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        problems.remove(0)
+    }
+
     #[test]
     fn edit_url_must_be_http() {
         for bad in [
@@ -239,7 +281,7 @@ mod tests {
             " JAVASCRIPT:x",
             "/edit/",
         ] {
-            let error = SiteConfig::parse(&format!("edit_url = {bad:?}\n")).expect_err(bad);
+            let error = problem(&format!("edit_url = {bad:?}\n"));
             assert_eq!(error.code, "config/edit-url", "{bad}");
             assert_eq!((error.line, error.column), (1, 1), "{bad}");
         }
@@ -270,9 +312,23 @@ mod tests {
         );
     }
 
+    /// Every syntax error of `site.toml` is reported, each at its line.
+    #[test]
+    fn every_syntax_error_is_reported() {
+        let problems =
+            SiteConfig::parse("title = \nbase_url = \"/\"\nlanguage = en\nx = 1\n").unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [1, 3], "{problems:#?}");
+        // An array left open swallows the lines after it: one problem per
+        // line, in the file's order, not the parser's every complaint.
+        let problems = SiteConfig::parse("title = \nlanguage = [\"en\"\nx = 1\n").unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [1, 3], "{problems:#?}");
+    }
+
     #[test]
     fn unknown_fields_are_errors_with_position() {
-        let e = SiteConfig::parse("title = \"T\"\ntitel = \"x\"").unwrap_err();
+        let e = problem("title = \"T\"\ntitel = \"x\"");
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.message.contains("titel"), "{}", e.message);
         assert!(e.hint.unwrap().contains("base_url"));
@@ -288,31 +344,27 @@ mod tests {
             c.playground.leaky_app(),
             Some(("naive-app/index.html", "naive-app/app.js"))
         );
-        let e =
-            SiteConfig::parse("[playground]\nleaky_app = \"naive-app/index.html\"\n").unwrap_err();
+        let e = problem("[playground]\nleaky_app = \"naive-app/index.html\"\n");
         assert_eq!((e.line, e.column), (2, 1));
         assert!(
             e.message.contains("`leaky_app_script` is not"),
             "{}",
             e.message
         );
-        let e = SiteConfig::parse(
-            "[playground]\nleaky_app = \"x.html\"\nleaky_app_script = \"../app.js\"\n",
-        )
-        .unwrap_err();
+        let e = problem("[playground]\nleaky_app = \"x.html\"\nleaky_app_script = \"../app.js\"\n");
         assert_eq!(e.line, 3);
         assert!(
             e.message.contains("not a path inside the site"),
             "{}",
             e.message
         );
-        let e = SiteConfig::parse("[playground]\nleaky = 1\n").unwrap_err();
+        let e = problem("[playground]\nleaky = 1\n");
         assert!(e.hint.unwrap().contains("leaky_app_script"));
     }
 
     #[test]
     fn relative_base_urls_are_refused() {
-        let e = SiteConfig::parse("base_url = \"course/\"").unwrap_err();
+        let e = problem("base_url = \"course/\"");
         assert_eq!(e.line, 1);
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use crate::config::toml_error;
+use crate::config::toml_errors;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{self, FrontMatter};
 use crate::slug::{order_key, slugify, title_from_name};
@@ -148,10 +148,11 @@ impl<'a> Course<'a> {
                     Ok(part) => {
                         part_files.insert(dir.to_string(), part);
                     }
-                    Err(e) => diagnostics.push(toml_error(
+                    Err(e) => diagnostics.extend(toml_errors(
                         source.path,
                         source.text,
                         0,
+                        source.text,
                         &e,
                         "title, description, order, slug",
                     )),

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::config::toml_error;
+use crate::config::toml_errors;
 use crate::diagnostic::Diagnostic;
 
 /// What a lesson may set about itself; everything is optional.
@@ -53,7 +53,7 @@ pub(crate) fn split<'a>(path: &str, source: &'a str) -> Result<Split<'a>, Vec<Di
             let toml = &source[toml_start..offset];
             let body_offset = offset + line.len();
             let front_matter: FrontMatter = toml::from_str(toml)
-                .map_err(|e| vec![toml_error(path, source, toml_start, &e, FIELDS)])?;
+                .map_err(|e| toml_errors(path, source, toml_start, toml, &e, FIELDS))?;
             let problems = check(path, source, toml_start, toml, &front_matter);
             if !problems.is_empty() {
                 return Err(problems);
@@ -205,6 +205,21 @@ mod tests {
                 "invalid alias `q?x/`",
             ]
         );
+    }
+
+    /// Every syntax error of the TOML is reported at its own line, not
+    /// only the first one the parser met.
+    #[test]
+    fn every_toml_syntax_error_is_reported() {
+        let source = "+++\ntitle = \ndescription = \"ok\"\nslug = \"unclosed\norder = 1\norder = 2\n+++\n# T\n";
+        let problems = split("a.md", source).unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [2, 4, 6], "{problems:#?}");
+        assert!(
+            problems.iter().all(|d| d.code == "toml/invalid"),
+            "{problems:#?}"
+        );
+        assert!(problems[2].message.contains("duplicate"), "{problems:#?}");
     }
 
     #[test]

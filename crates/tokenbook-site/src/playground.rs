@@ -384,7 +384,7 @@ mod tests {
     fn golden_vectors_of_steps_checks_and_samples() {
         let kit = Kit::new(1_780_000_000, None).expect("samples mint");
         let vectors = serde_json::json!({
-            "note": "Written by crates/tokenbook-site (playground::tests, TOKENBOOK_UPDATE_GOLDEN=1); read by the JavaScript unit tests. Do not edit by hand.",
+            "note": "Written by crates/tokenbook-site (playground::tests, TOKENBOOK_UPDATE_GOLDEN=1); read by the JavaScript unit tests (tests/unit) and the browser tests' playground page objects (tests/browser/playground-page.mjs). Do not edit by hand.",
             "steps": STEPS,
             "checks": tokenbook_token::CHECK_NAMES,
             "samples": kit.sample_ids(),

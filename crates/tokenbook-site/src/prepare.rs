@@ -59,7 +59,7 @@ impl Prepared {
         if file.path == config::CONFIG_FILE {
             match SiteConfig::parse(&text) {
                 Ok(parsed) => config = Some(parsed),
-                Err(d) => diagnostics.push(d),
+                Err(problems) => diagnostics.extend(problems),
             }
         } else if crate::files::lesson_stem(&file.path).is_some() {
             diagnostics.extend(encoding::check(&file.path, &text));

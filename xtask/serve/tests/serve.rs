@@ -6,7 +6,7 @@ mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,13 +25,19 @@ impl Drop for Server {
 }
 
 fn start(content: &Path, out: &Path) -> Server {
+    spawn(content, out, Stdio::null())
+}
+
+/// Starts `xtask-serve` on a free port with its terminal output going to
+/// `stderr`, and waits for the address it prints.
+fn spawn(content: &Path, out: &Path, stderr: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xtask-serve"))
         .args(["--port", "0", "--content"])
         .arg(content)
         .arg("--out")
         .arg(out)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("serve starts");
     let mut line = String::new();
@@ -45,6 +51,41 @@ fn start(content: &Path, out: &Path) -> Server {
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
     Server { child, port }
+}
+
+/// The lesson most tests serve.
+const FIRST: (&str, &str) = ("01_First.md", "# First\n\nHello.\n");
+
+/// A temporary folder holding `content/` with the given files, and room
+/// beside it for the output (`public/`) and anything else a test needs.
+struct Course {
+    dir: tempfile::TempDir,
+}
+
+impl Course {
+    fn with(files: &[(&str, &str)]) -> Course {
+        let dir = tempfile::tempdir().unwrap();
+        let course = Course { dir };
+        std::fs::create_dir(course.content()).unwrap();
+        for (name, text) in files {
+            std::fs::write(course.content().join(name), text).unwrap();
+        }
+        course
+    }
+
+    /// A path inside the temporary folder, beside `content/`.
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn content(&self) -> PathBuf {
+        self.path("content")
+    }
+
+    /// Serves `content/` into `public/`.
+    fn serve(&self) -> Server {
+        start(&self.content(), &self.path("public"))
+    }
 }
 
 /// A raw GET (the path is sent as it is, unnormalised): status and body.
@@ -119,17 +160,16 @@ impl Events {
 
 #[test]
 fn serve_rebuilds_on_edits_shows_errors_and_recovers() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(
-        content.join("01_First.md"),
-        "# First\n\nHello.\n\n[Second](./02_Second.md)\n",
-    )
-    .unwrap();
-    std::fs::write(content.join("02_Second.md"), "# Second\n\nWorld.\n").unwrap();
-    std::fs::write(tmp.path().join("secret.txt"), "outside").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let course = Course::with(&[
+        (
+            "01_First.md",
+            "# First\n\nHello.\n\n[Second](./02_Second.md)\n",
+        ),
+        ("02_Second.md", "# Second\n\nWorld.\n"),
+    ]);
+    let content = course.content();
+    std::fs::write(course.path("secret.txt"), "outside").unwrap();
+    let server = course.serve();
     let port = server.port;
 
     let (status, page) = get(port, "/01-first/");
@@ -478,11 +518,8 @@ fn after_every_kind_of_edit_the_served_site_is_what_a_fresh_build_writes() {
 
 #[test]
 fn many_open_pages_and_concurrent_requests_are_all_served_and_all_told_to_reload() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let course = Course::with(&[FIRST]);
+    let server = course.serve();
     let port = server.port;
 
     // 150 open pages, each holding its live-reload stream.
@@ -506,7 +543,11 @@ fn many_open_pages_and_concurrent_requests_are_all_served_and_all_told_to_reload
         assert!(!body.is_empty(), "request {i} got an empty body");
     }
     // One edit reaches every open page.
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello again.\n").unwrap();
+    std::fs::write(
+        course.content().join("01_First.md"),
+        "# First\n\nHello again.\n",
+    )
+    .unwrap();
     for (i, stream) in streams.iter_mut().enumerate() {
         let (event, _) = stream.next();
         assert_eq!(event, "reload", "stream {i}");
@@ -520,11 +561,8 @@ fn many_open_pages_and_concurrent_requests_are_all_served_and_all_told_to_reload
 /// endpoints refuse foreign origins.
 #[test]
 fn only_loopback_hosts_and_same_origin_live_reload_are_answered() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let course = Course::with(&[FIRST]);
+    let server = course.serve();
     let port = server.port;
     let ask = |host: &str, path: &str, origin: Option<&str>| {
         let origin = origin
@@ -571,11 +609,8 @@ fn only_loopback_hosts_and_same_origin_live_reload_are_answered() {
 /// protocol-relative address: another host. The redirect stays on this one.
 #[test]
 fn a_redirect_never_leaves_the_server() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let course = Course::with(&[FIRST]);
+    let server = course.serve();
     let port = server.port;
     for (path, expected) in [
         ("//css", "/css/"),
@@ -604,11 +639,8 @@ fn a_redirect_never_leaves_the_server() {
 /// still answered.
 #[test]
 fn half_sent_requests_are_dropped_and_do_not_lock_the_server() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let course = Course::with(&[FIRST]);
+    let server = course.serve();
     let port = server.port;
     let mut idle: Vec<TcpStream> = (0..700)
         .map(|_| {
@@ -654,17 +686,14 @@ fn half_sent_requests_are_dropped_and_do_not_lock_the_server() {
 /// or deleted through: nothing outside the output folder changes.
 #[test]
 fn writes_and_deletes_never_go_through_symlinks_in_the_output() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    std::fs::write(content.join("02_Second.md"), "# Second\n\nWorld.\n").unwrap();
-    let outside = tmp.path().join("outside");
+    let course = Course::with(&[FIRST, ("02_Second.md", "# Second\n\nWorld.\n")]);
+    let content = course.content();
+    let outside = course.path("outside");
     std::fs::create_dir(&outside).unwrap();
     std::fs::write(outside.join("index.html"), "precious").unwrap();
     std::fs::write(outside.join("keep.txt"), "precious too").unwrap();
-    let out = tmp.path().join("public");
-    let server = start(&content, &out);
+    let out = course.path("public");
+    let server = course.serve();
     let mut events = Events::open(server.port);
 
     // The first lesson's folder becomes a link to a folder outside, and the
@@ -726,14 +755,12 @@ fn writes_and_deletes_never_go_through_symlinks_in_the_output() {
 /// new folder.
 #[test]
 fn the_watcher_follows_a_content_folder_that_is_replaced() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let copy = tmp.path().join("copy");
+    let course = Course::with(&[FIRST]);
+    let content = course.content();
+    let copy = course.path("copy");
     std::fs::create_dir(&copy).unwrap();
     std::fs::write(copy.join("01_First.md"), "# First\n\nReplaced.\n").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let server = course.serve();
     let port = server.port;
     let mut events = Events::open(port);
 
@@ -764,20 +791,14 @@ fn the_watcher_follows_a_content_folder_that_is_replaced() {
 /// gone) reaches the terminal with its reason, not only the page overlay.
 #[test]
 fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let log = tmp.path().join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask-serve"))
-        .args(["--port", "0", "--content"])
-        .arg(&content)
-        .arg("--out")
-        .arg(tmp.path().join("public"))
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let course = Course::with(&[FIRST]);
+    let content = course.content();
+    let log = course.path("stderr.txt");
+    let server = spawn(
+        &content,
+        &course.path("public"),
+        std::fs::File::create(&log).unwrap().into(),
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     while !std::fs::read_to_string(&log)
         .unwrap()
@@ -791,7 +812,7 @@ fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
     let reason = "the content directory";
     while !std::fs::read_to_string(&log).unwrap().contains(reason) {
         if Instant::now() > deadline {
-            let _ = child.kill();
+            drop(server);
             panic!(
                 "no reason on the terminal:\n{}",
                 std::fs::read_to_string(&log).unwrap()
@@ -799,24 +820,20 @@ fn the_terminal_gets_the_reason_of_every_failed_rebuild() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// The 404 page links from the base URL's path (it is served at any
 /// address), so `serve` answers that path too: the page keeps its styles.
 #[test]
 fn the_base_path_is_served_so_the_404_page_keeps_its_styles() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    std::fs::write(
-        content.join("site.toml"),
-        "title = \"Sub\"\nbase_url = \"https://example.org/course/\"\n",
-    )
-    .unwrap();
-    std::fs::write(content.join("01_First.md"), "# First\n\nHello.\n").unwrap();
-    let server = start(&content, &tmp.path().join("public"));
+    let course = Course::with(&[
+        (
+            "site.toml",
+            "title = \"Sub\"\nbase_url = \"https://example.org/course/\"\n",
+        ),
+        FIRST,
+    ]);
+    let server = course.serve();
     let (status, page) = get(server.port, "/no/such/page/");
     assert_eq!(status, 404);
     assert!(page.contains("href=\"/course/css/site.css\""), "{page}");
