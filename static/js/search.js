@@ -1,8 +1,4 @@
-// The search box in the header, kept tiny because every page loads it: it
-// builds the box (so a page without JavaScript shows none), makes "/"
-// focus it, and loads the search itself (search-core.js, then
-// search-engine.js) only when the box gets focus. The index is read from
-// search/ beside js/.
+// The header's search box; the search loads on focus (ARCHITECTURE.md).
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;

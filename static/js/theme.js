@@ -1,6 +1,4 @@
-// Applies the reader's saved theme before the first paint, so a page never
-// flashes the other theme. Loaded as a small blocking file because the
-// Content-Security-Policy forbids inline scripts.
+// The saved theme, before the first paint (ARCHITECTURE.md, static/js).
 (function () {
   try {
     var saved = localStorage.getItem("tokenbook-theme");
@@ -8,6 +6,6 @@
       document.documentElement.setAttribute("data-theme", saved);
     }
   } catch {
-    // Storage can be disabled; the system preference then decides.
+    // No storage: the system preference decides.
   }
 })();
