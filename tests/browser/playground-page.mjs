@@ -30,7 +30,7 @@ export const PLAYGROUND = 'playground/index.html';
 export const READY_TIMEOUT = 5_000;
 
 /** Splits a request or response as shown in `pre.pg-http`. */
-export function parseHttp(text) {
+function parseHttp(text) {
   const blank = text.indexOf('\n\n');
   const head = blank === -1 ? text : text.slice(0, blank);
   const body = blank === -1 ? '' : text.slice(blank + 2);
@@ -284,7 +284,6 @@ export function usePlayground() {
     readDecode,
     readValidate,
     describeChecks,
-    readHttp,
     runFlow,
     runLeak,
     pagesWithPlayground,

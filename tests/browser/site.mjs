@@ -342,7 +342,7 @@ export async function serveSite(root, { base = BASE_PATH } = {}) {
 // Browser
 
 /** Launches the system Chromium, headless, with a fresh profile. */
-export function launchBrowser() {
+function launchBrowser() {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`no Chromium found (${CHROMIUM}): run \`cargo xtask test --setup\`, or set CHROME_PATH (the tests never download a browser)`);
   }
@@ -350,7 +350,7 @@ export function launchBrowser() {
 }
 
 /** Closes a browser from launchBrowser(), if there is one. */
-export async function closeBrowser(browser) {
+async function closeBrowser(browser) {
   if (browser) await browser.close();
 }
 
