@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { lessonPaths, listing, useSite, withBrowserContext } from './site.mjs';
+import { DESKTOP, lessonPaths, listing, PHONE, useSite, withBrowserContext } from './site.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -81,7 +81,7 @@ describe('axe-core', () => {
   for (const colorScheme of ['light', 'dark']) {
     test(`no violations on the index, every lesson, the 404 page and the whole-course page (${colorScheme} theme)`, async () => {
       // bypassCSP lets axe's script in; the pages' own CSP is tested elsewhere.
-      await withBrowserContext(course.browser, { viewport: { width: 1280, height: 900 }, colorScheme, bypassCSP: true }, async (context) => {
+      await withBrowserContext(course.browser, { viewport: DESKTOP, colorScheme, bypassCSP: true }, async (context) => {
         const failures = [];
         for (const rel of axePages()) {
           const page = await context.newPage();
@@ -100,7 +100,7 @@ describe('axe-core', () => {
   }
 
   test('no violations at 375 px with the course navigation opened, and in the playground on each of its steps', async () => {
-    await withBrowserContext(course.browser, { viewport: { width: 375, height: 800 }, bypassCSP: true }, async (context) => {
+    await withBrowserContext(course.browser, { viewport: PHONE, bypassCSP: true }, async (context) => {
       const failures = [];
       const page = await context.newPage();
       await page.goto(course.server.url + lessonPaths(course.dir)[0], { waitUntil: 'load' });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { buildSite, fileUrl, makeTempDir, repoRoot, useSite } from './site.mjs';
+import { buildSite, DESKTOP, fileUrl, makeTempDir, repoRoot, useSite, withBrowserContext } from './site.mjs';
 import { measureDiagrams } from './measure.mjs';
 
 const FIXTURE = path.join(repoRoot, 'tests', 'browser', 'fixtures', 'diagrams');
@@ -25,8 +25,7 @@ const diagrams = useSite({ build: () => buildSite({ out: path.join(makeTempDir()
 
 for (const fontScale of [1, 1.7]) {
   test(`wide clusters keep every right border within 0.5 px and copy back as their source (font size x${fontScale})`, async () => {
-    const context = await diagrams.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
+    await withBrowserContext(diagrams.browser, { viewport: DESKTOP }, async (context) => {
       const page = await context.newPage();
       await page.goto(fileUrl(diagrams.dir, '01-diagrams/index.html'));
       await page.evaluate((scale) => {
@@ -53,8 +52,6 @@ for (const fontScale of [1, 1.7]) {
         if (d.selected !== sources[i]) failures.push(`diagram ${i + 1}: the selection differs from the source:\n${d.selected}\n---\n${sources[i]}`);
       });
       assert.deepEqual(failures, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 }

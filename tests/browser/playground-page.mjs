@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { DESKTOP, lessonPaths, listing, repoRoot, useSite, withBrowserContext } from './site.mjs';
+import { lessonPaths, listing, repoRoot, settle, short as shortUrl, useSite, withContext as withSiteContext } from './site.mjs';
 
 const GOLDEN = JSON.parse(fs.readFileSync(path.join(repoRoot, 'tests/golden/playground.json'), 'utf8'));
 
@@ -30,7 +30,7 @@ export const PLAYGROUND = 'playground/index.html';
 export const READY_TIMEOUT = 5_000;
 
 /** Splits a request or response as shown in `pre.pg-http`. */
-export function parseHttp(text) {
+function parseHttp(text) {
   const blank = text.indexOf('\n\n');
   const head = blank === -1 ? text : text.slice(0, blank);
   const body = blank === -1 ? '' : text.slice(blank + 2);
@@ -56,29 +56,9 @@ export function usePlayground() {
     },
   });
 
-  /** Runs `fn(context, problems)` in a new desktop-sized browser context, always closed. */
-  function withContext(options, fn) {
-    return withBrowserContext(course.browser, { viewport: DESKTOP, ...options }, fn);
-  }
-
-  /** A URL without its origin (or site path, for file://), for short messages. */
-  function short(url) {
-    try {
-      const u = new URL(url);
-      if (u.protocol === 'file:') return path.relative(course.dir, decodeURIComponent(u.pathname)) + shortHash(u.hash);
-      if (course.server && u.origin === course.server.origin) return u.pathname + u.search + shortHash(u.hash);
-      return url.length > 200 ? `${url.slice(0, 200)}…` : url;
-    } catch {
-      return url;
-    }
-  }
-
-  function shortHash(hash) {
-    return hash.length > 120 ? `${hash.slice(0, 120)}… (${hash.length} characters)` : hash;
-  }
-
-  /** Lets queued events (CSP reports, console messages) arrive. */
-  const settle = (page) => page.waitForTimeout(150);
+  /** site.mjs's withContext() and short() for this site. */
+  const withContext = (options, fn) => withSiteContext(course, options, fn);
+  const short = (url) => shortUrl(url, course);
 
   /** Text cut to `n` characters, for messages. */
   const clip = (text, n = 300) => {
@@ -304,7 +284,6 @@ export function usePlayground() {
     readDecode,
     readValidate,
     describeChecks,
-    readHttp,
     runFlow,
     runLeak,
     pagesWithPlayground,

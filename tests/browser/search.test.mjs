@@ -5,11 +5,13 @@
 //   cd tests/browser && node --test search.test.mjs
 //   TOKENBOOK_SITE=/abs/path/public node --test search.test.mjs
 //
-// Two sites are used: the course (built by siteDir() or given), and a
+// The sites used: the course (built by siteDir() or given), and a
 // generated fixture course with accents, Japanese, hostile text, a typo
 // target and 1000 filler lessons (about the size of the benchmark course,
 // so what a query downloads is measured at scale), built here into a
-// temporary directory. Both are served under the sub-path /course/; each
+// temporary directory; and for the 404 page under a sub-path, the course
+// built for base_url https://example.org/course/. All are served under the
+// sub-path /course/; each
 // test opens its own browser context, and fails on any console error, CSP
 // violation or failed request (watchProblems).
 
@@ -21,21 +23,20 @@ import vm from 'node:vm';
 import zlib from 'node:zlib';
 import { describe, test } from 'node:test';
 
+import { runClassicScript } from '../unit/support.mjs';
 import {
   buildSite,
-  DESKTOP,
   fileUrl,
   lessonPaths,
   listing,
   luminance,
   makeTempDir,
   PHONE,
-  repoRoot,
   SCREENSHOTS,
-  serveSite,
+  settle,
   siteWithBaseUrl,
   useSite,
-  withBrowserContext,
+  withContext,
 } from './site.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -104,22 +105,10 @@ function readIndex(root) {
 }
 
 /** The browser's search core (static/js/search-core.js), to read the index as the page does. */
-const core = (() => {
-  const context = {};
-  vm.runInNewContext(fs.readFileSync(path.join(repoRoot, 'static/js/search-core.js'), 'utf8'), context);
-  return context.tokenbookSearchCore;
-})();
+const core = runClassicScript('static/js/search-core.js').tokenbookSearchCore;
 
 /** How many sections a term's encoded postings list: the number they start with. */
 const documentCount = (encoded) => core.readNumber(encoded, 0)[0];
-
-/** Runs `fn(context, problems)` in a new browser context, always closed. */
-function withContext(options, fn) {
-  return withBrowserContext(course.browser, { viewport: DESKTOP, ...options }, fn);
-}
-
-/** Lets queued events (CSP reports, console messages) arrive. */
-const settle = (page) => page.waitForTimeout(150);
 
 /**
  * Focuses the search box with "/" (or, when it has the focus already,
@@ -297,7 +286,7 @@ function contrast(a, b) {
 describe('search results', () => {
   test('typing a heading word of a lesson lists that section with its lesson and heading, and a snippet from its page with the word marked', async () => {
     const target = distinctiveHeadingWord();
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(course.server.url + lessons[lessons.length - 1]);
       await search(page, target.word.toLowerCase());
@@ -322,7 +311,7 @@ describe('search results', () => {
   });
 
   test('snippets: each page is fetched once, stale fetches are aborted, and the live region announces only the count', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       // Lesson pages answer slowly, so a newer query overtakes their fetches.
       await context.route(/\/course\/\d+-filler\/index\.html$/, async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 800));
@@ -364,7 +353,7 @@ describe('search results', () => {
   });
 
   test('a prefix, a typo, accents and Japanese text all find their sections', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(fixtures.server.url + 'index.html');
       const cases = [
@@ -396,7 +385,7 @@ describe('search results', () => {
   });
 
   test('a snippet holds the section\'s own text: no permalink, "Show answer", pager, or diagram lines', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(fixtures.server.url + 'index.html');
       await search(page, 'quokkaword');
@@ -413,7 +402,7 @@ describe('search results', () => {
   });
 
   test('a typo in a short word is not corrected, and a word in no lesson says so', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(fixtures.server.url + 'index.html');
       await search(page, 'qwertyuiop ');
@@ -428,7 +417,7 @@ describe('search results', () => {
   });
 
   test('text from the index and the pages is shown as text, never as HTML', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       let dialogs = 0;
       page.on('dialog', (d) => {
@@ -452,7 +441,7 @@ describe('search results', () => {
 
 describe('search by keyboard', () => {
   test('"/" focuses the box (not while typing elsewhere), arrows move through results, Tab reaches the list, Escape closes then clears', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(fixtures.server.url + '010-filler/index.html');
       assert.equal(await page.locator('#search-input').isVisible(), true, 'the search box is shown');
@@ -533,7 +522,7 @@ describe('search by keyboard', () => {
 
   test('Enter opens the chosen section at its heading, under the sub-path', async () => {
     const target = distinctiveHeadingWord();
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(course.server.url + 'index.html');
       await search(page, target.word.toLowerCase());
@@ -571,7 +560,7 @@ describe('search at scale and in odd places', () => {
       ['spreadword', 'Filler 070', 1 / 6],
     ];
     for (const [query, first, limit] of queries) {
-      await withContext({}, async (context, problems) => {
+      await withContext(course, {}, async (context, problems) => {
         const page = await context.newPage();
         await page.clock.install();
         const start = fixtures.server.requests.length;
@@ -602,7 +591,7 @@ describe('search at scale and in odd places', () => {
   });
 
   test('from file:// the index loads as scripts, results have no snippet and say why, and Enter opens the section', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(fileUrl(fixtures.dir, '010-filler/index.html'));
       await search(page, 'introspection');
@@ -624,7 +613,7 @@ describe('search at scale and in odd places', () => {
   });
 
   test('at 375 px the box and its results fit the screen', async () => {
-    await withContext({ viewport: PHONE }, async (context, problems) => {
+    await withContext(course, { viewport: PHONE }, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(course.server.url + lessons[0]);
       await search(page, 'token');
@@ -650,11 +639,12 @@ describe('search at scale and in odd places', () => {
     });
   });
 
-  test('on the 404 page of a site published under a sub-path, results open under that path', async () => {
-    const published = await siteWithBaseUrl('https://example.org/course/');
-    const served = await serveSite(published);
-    try {
-      await withContext({}, async (context, problems) => {
+  describe('with the site built for base_url https://example.org/course/', () => {
+    const published = useSite({ build: () => siteWithBaseUrl('https://example.org/course/'), browser: false, serve: { base: '/course/' } });
+
+    test('on the 404 page of a site published under a sub-path, results open under that path', async () => {
+      const served = published.server;
+      await withContext(course, {}, async (context, problems) => {
         const page = await context.newPage();
         const response = await page.goto(served.url + 'no/such/page/');
         assert.equal(response.status(), 404);
@@ -666,21 +656,19 @@ describe('search at scale and in odd places', () => {
         const unexpected = problems.filter((p) => !p.includes('/no/such/page/'));
         assert.deepEqual(unexpected, [], listing('problems on the 404 page', unexpected));
       });
-    } finally {
-      await served.close();
-    }
+    });
   });
 
   test('without JavaScript there is no search box: search.js builds it', async () => {
     const html = fs.readFileSync(path.join(course.dir, lessons[0]), 'utf8');
     assert.doesNotMatch(html, /search-input|id="search"/, 'the page carries no search box markup');
-    await withContext({ javaScriptEnabled: false }, async (context) => {
+    await withContext(course, { javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
       await page.goto(course.server.url + lessons[0]);
       assert.equal(await page.locator('#search, #search-input').count(), 0, 'a search box without JavaScript');
       assert.equal(await page.locator('.site-title').isVisible(), true);
     });
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       await page.goto(course.server.url + lessons[0]);
       const order = await page.evaluate(() => [...document.querySelector('.site-header').children].filter((e) => !e.hidden && e.localName !== 'script').map((e) => e.id || e.className));
@@ -694,7 +682,7 @@ describe('search at scale and in odd places', () => {
 describe('search accessibility', () => {
   for (const theme of ['light', 'dark']) {
     test(`results, marks and notes have WCAG AA contrast in the ${theme} theme`, async () => {
-      await withContext({ colorScheme: theme }, async (context, problems) => {
+      await withContext(course, { colorScheme: theme }, async (context, problems) => {
         const page = await context.newPage();
         await page.goto(course.server.url + lessons[0]);
         await search(page, 'client secret');
@@ -739,7 +727,7 @@ describe('search accessibility', () => {
     const failures = [];
     for (const colorScheme of ['light', 'dark']) {
       // bypassCSP lets axe's script in; the CSP is enforced in the other tests.
-      await withContext({ colorScheme, bypassCSP: true }, async (context) => {
+      await withContext(course, { colorScheme, bypassCSP: true }, async (context) => {
         const page = await context.newPage();
         await page.goto(course.server.url + lessons[0]);
         await search(page, 'token');

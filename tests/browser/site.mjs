@@ -2,9 +2,11 @@
 // one), a small static HTTP server that publishes a site under a sub-path,
 // the browser, the fixture a test file shares (useSite: the site, the
 // browser and the server, set up before its tests and closed after them),
-// and a watcher that records everything that went wrong on a page (console
+// a watcher that records everything that went wrong on a page (console
 // errors, uncaught exceptions, Content-Security-Policy violations, failed
-// requests).
+// requests), and what the tests of every file use with them: a browser
+// context per test (withContext), a pause for late events (settle) and
+// short URLs for messages (short).
 //
 // Only Node's standard library and playwright-core are used; the browser is
 // the system's Chromium (`CHROME_PATH`, which `cargo xtask test` sets, or
@@ -340,7 +342,7 @@ export async function serveSite(root, { base = BASE_PATH } = {}) {
 // Browser
 
 /** Launches the system Chromium, headless, with a fresh profile. */
-export function launchBrowser() {
+function launchBrowser() {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`no Chromium found (${CHROMIUM}): run \`cargo xtask test --setup\`, or set CHROME_PATH (the tests never download a browser)`);
   }
@@ -348,7 +350,7 @@ export function launchBrowser() {
 }
 
 /** Closes a browser from launchBrowser(), if there is one. */
-export async function closeBrowser(browser) {
+async function closeBrowser(browser) {
   if (browser) await browser.close();
 }
 
@@ -495,5 +497,34 @@ export async function withBrowserContext(browser, options, fn) {
     return await fn(context, problems);
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * Runs `fn(context, problems)` in a new desktop-sized context (`options`
+ * on top) of the browser of `site`, a useSite() fixture, always closing it.
+ */
+export function withContext(site, options, fn) {
+  return withBrowserContext(site.browser, { viewport: DESKTOP, ...options }, fn);
+}
+
+/** Lets queued events (CSP reports, console messages) arrive. */
+export const settle = (page) => page.waitForTimeout(150);
+
+/**
+ * A URL made short for messages: a `file://` URL of `site` (a useSite()
+ * fixture) as the path in its directory, an address of its server without
+ * the origin; a fragment over 120 characters (a token) cut with its
+ * length, and any other URL over 200 characters cut.
+ */
+export function short(url, site) {
+  const cutHash = (hash) => (hash.length > 120 ? `${hash.slice(0, 120)}… (${hash.length} characters)` : hash);
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'file:' && site?.dir) return path.relative(site.dir, decodeURIComponent(u.pathname)) + cutHash(u.hash);
+    if (site?.server && u.origin === site.server.origin) return u.pathname + u.search + cutHash(u.hash);
+    return url.length > 200 ? `${url.slice(0, 200)}…` : url;
+  } catch {
+    return url;
   }
 }

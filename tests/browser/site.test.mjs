@@ -13,16 +13,17 @@ import { describe, test } from 'node:test';
 
 import {
   BASE_PATH,
-  DESKTOP,
   fileUrl,
   lessonPaths,
   listing,
   luminance,
   PHONE,
   SCREENSHOTS,
+  settle,
+  short,
   siteWithBaseUrl,
   useSite,
-  withBrowserContext,
+  withContext,
 } from './site.mjs';
 import { measureDiagrams } from './measure.mjs';
 
@@ -35,29 +36,11 @@ const course = useSite({
   },
 });
 
-/** Runs `fn(context, problems)` in a new desktop-sized browser context, always closed. */
-function withContext(options, fn) {
-  return withBrowserContext(course.browser, { viewport: DESKTOP, ...options }, fn);
-}
-
-/** A URL without its origin, for short messages. */
-function short(url) {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'file:' ? path.relative(course.dir, decodeURIComponent(u.pathname)) + u.hash : u.pathname + u.search + u.hash;
-  } catch {
-    return url;
-  }
-}
-
-/** Lets queued events (CSP reports, console messages) arrive. */
-const settle = (page) => page.waitForTimeout(150);
-
 // ---------------------------------------------------------------------------
 
 describe('opened from the file system (file://)', () => {
   test('clicking the first lesson on index.html opens it with its stylesheet and scripts working, without errors or CSP violations', async () => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       const indexUrl = fileUrl(course.dir, 'index.html');
       await page.goto(indexUrl, { waitUntil: 'load' });
@@ -131,9 +114,10 @@ async function fetchStatus(url) {
  * start URLs, checks every same-origin `<a href>`, `<link href>`,
  * `<script src>` and `<img src>` answers 200 (start URLs answer their given
  * status) and that every `#fragment` names an element on its target page.
+ * `site` is the useSite() fixture the URLs belong to (for messages).
  * Returns `{ broken, pages, external }`.
  */
-async function crawl(context, starts, problems) {
+async function crawl(site, context, starts, problems) {
   const origin = new URL(starts[0].url).origin;
   const page = await context.newPage();
   const expectedStatus = new Map(starts.map((s) => [s.url, s.status ?? 200]));
@@ -190,7 +174,7 @@ async function crawl(context, starts, problems) {
       try {
         u = new URL(ref.abs);
       } catch {
-        target(ref.abs).refs.push(`${short(url)} <${ref.kind} "${ref.raw}"> (not a URL)`);
+        target(ref.abs).refs.push(`${short(url, site)} <${ref.kind} "${ref.raw}"> (not a URL)`);
         continue;
       }
       if (u.origin !== origin) {
@@ -200,7 +184,7 @@ async function crawl(context, starts, problems) {
       const hash = u.hash;
       u.hash = '';
       const to = u.href;
-      target(to).refs.push(`${short(url)} <${ref.kind} "${ref.raw}">`);
+      target(to).refs.push(`${short(url, site)} <${ref.kind} "${ref.raw}">`);
       if (ref.kind === 'a') queue.push(to);
       if (hash.length > 1) {
         let fragment;
@@ -222,20 +206,20 @@ async function crawl(context, starts, problems) {
     if (entry.status !== want) {
       const why = entry.error ? `request failed: ${entry.error}` : `HTTP ${entry.status}${entry.location ? ` → ${entry.location}` : ''}`;
       const from = entry.refs.slice(0, 5).join('; ') + (entry.refs.length > 5 ? `; and ${entry.refs.length - 5} more` : '');
-      broken.push(`${short(url)}: ${why}, expected ${want}; referenced from ${from}`);
+      broken.push(`${short(url, site)}: ${why}, expected ${want}; referenced from ${from}`);
     }
     if (entry.browserStatus !== undefined) {
-      broken.push(`${short(url)}: the browser got HTTP ${entry.browserStatus} where Node got ${entry.status}`);
+      broken.push(`${short(url, site)}: the browser got HTTP ${entry.browserStatus} where Node got ${entry.status}`);
     }
   }
   for (const f of fragments) {
     const entry = targets.get(f.target);
     if (!entry.ids) {
-      if (entry.status === 200) broken.push(`${short(f.from)} <${f.kind} "${f.raw}">: #${f.fragment} points into ${short(f.target)}, which is not an HTML page (${entry.type})`);
+      if (entry.status === 200) broken.push(`${short(f.from, site)} <${f.kind} "${f.raw}">: #${f.fragment} points into ${short(f.target, site)}, which is not an HTML page (${entry.type})`);
       continue; // a broken target is already reported
     }
     if (!entry.ids.has(f.fragment)) {
-      broken.push(`${short(f.from)} <${f.kind} "${f.raw}">: no element with id="${f.fragment}" on ${short(f.target)}`);
+      broken.push(`${short(f.from, site)} <${f.kind} "${f.raw}">: no element with id="${f.fragment}" on ${short(f.target, site)}`);
     }
   }
   await settle(page);
@@ -254,9 +238,9 @@ function isExpected404(problem, url) {
 
 describe(`served over HTTP under ${BASE_PATH}`, () => {
   test(`every page reachable from ${BASE_PATH}index.html and every link, stylesheet, script, image and #fragment on them resolves`, async (t) => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const start = `${course.server.url}index.html`;
-      const { broken, targets, external } = await crawl(context, [{ url: start }], problems);
+      const { broken, targets, external } = await crawl(course, context, [{ url: start }], problems);
       const pages = [...targets.entries()].filter(([, e]) => e.ids).map(([u]) => u);
       t.diagnostic(`crawled ${pages.length} pages, checked ${targets.size} same-origin URLs, skipped ${external.size} external links`);
 
@@ -266,9 +250,9 @@ describe(`served over HTTP under ${BASE_PATH}`, () => {
       assert.deepEqual(
         broken,
         [],
-        listing(`broken references found crawling ${pages.length} pages from ${short(start)} (${targets.size} same-origin URLs checked, ${external.size} external links not followed)`, broken),
+        listing(`broken references found crawling ${pages.length} pages from ${short(start, course)} (${targets.size} same-origin URLs checked, ${external.size} external links not followed)`, broken),
       );
-      assert.ok(pages.length >= lessons.length + 1, `only ${pages.length} HTML pages were reached from ${short(start)}; the site has ${lessons.length} lessons`);
+      assert.ok(pages.length >= lessons.length + 1, `only ${pages.length} HTML pages were reached from ${short(start, course)}; the site has ${lessons.length} lessons`);
     });
   });
 
@@ -281,20 +265,20 @@ describe(`served over HTTP under ${BASE_PATH}`, () => {
       for (const missing of ['no-such-lesson/index.html', 'no-such-page.html', '01-no-such-lesson/', 'css/missing.css']) {
         const url = published.server.url + missing;
         const res = await fetchStatus(url);
-        if (res.status !== 404) failures.push(`${short(url)}: HTTP ${res.status}, expected 404`);
-        else if (!res.type.startsWith('text/html')) failures.push(`${short(url)}: Content-Type ${res.type}, expected text/html`);
-        else if (res.body !== expected) failures.push(`${short(url)}: the body (${res.body.length} chars) is not ${published.dir}/404.html (${expected.length} chars)`);
+        if (res.status !== 404) failures.push(`${short(url, published)}: HTTP ${res.status}, expected 404`);
+        else if (!res.type.startsWith('text/html')) failures.push(`${short(url, published)}: Content-Type ${res.type}, expected text/html`);
+        else if (res.body !== expected) failures.push(`${short(url, published)}: the body (${res.body.length} chars) is not ${published.dir}/404.html (${expected.length} chars)`);
       }
       assert.deepEqual(failures, [], listing('missing paths not answered with the 404 page', failures));
       assert.match(expected, /<title>[^<]*not found/i, `${published.dir}/404.html has no <title> saying "not found"`);
     });
 
     test('the 404 page served at a deep missing path (/course/a/b/c/) has its stylesheet, scripts and working links', async () => {
-      await withContext({}, async (context, problems) => {
+      await withContext(course, {}, async (context, problems) => {
         const page = await context.newPage();
         const deep = `${published.server.url}a/b/c/`;
         const response = await page.goto(deep, { waitUntil: 'load' });
-        assert.equal(response.status(), 404, `${short(deep)}: HTTP ${response.status()}, expected 404`);
+        assert.equal(response.status(), 404, `${short(deep, published)}: HTTP ${response.status()}, expected 404`);
 
         const state = await page.evaluate(() => {
           const sheets = [...document.styleSheets].map((s) => {
@@ -315,28 +299,28 @@ describe(`served over HTTP under ${BASE_PATH}`, () => {
             bodyMargin: getComputedStyle(document.body).margin,
           };
         });
-        assert.match(state.title, /not found/i, `${short(deep)}: the title is "${state.title}", expected the 404 page`);
+        assert.match(state.title, /not found/i, `${short(deep, published)}: the title is "${state.title}", expected the 404 page`);
         const loaded = state.sheets.filter((s) => s.rules > 0);
         assert.ok(
           loaded.length > 0 && state.headerDisplay === 'flex' && state.bodyMargin === '0px',
-          `${short(deep)}: the stylesheet is not applied: <link rel=stylesheet href=${JSON.stringify(state.links)}>, ` +
+          `${short(deep, published)}: the stylesheet is not applied: <link rel=stylesheet href=${JSON.stringify(state.links)}>, ` +
             `style sheets ${JSON.stringify(state.sheets)}, .site-header display ${state.headerDisplay}, body margin ${state.bodyMargin}`,
         );
         try {
           await page.locator('#theme-toggle').waitFor({ state: 'visible', timeout: 5_000 });
         } catch {
-          assert.fail(`${short(deep)}: #theme-toggle is still hidden 5 s after load: js/site.js did not run on the 404 page`);
+          assert.fail(`${short(deep, published)}: #theme-toggle is still hidden 5 s after load: js/site.js did not run on the 404 page`);
         }
         await settle(page);
         const others = problems.filter((p) => !isExpected404(p, deep));
-        assert.deepEqual(others, [], listing(`problems on ${short(deep)}`, others));
+        assert.deepEqual(others, [], listing(`problems on ${short(deep, published)}`, others));
       });
 
-      await withContext({}, async (context, problems) => {
+      await withContext(course, {}, async (context, problems) => {
         const deep = `${published.server.url}a/b/c/`;
-        const { broken, targets } = await crawl(context, [{ url: deep, status: 404 }], []);
+        const { broken, targets } = await crawl(published, context, [{ url: deep, status: 404 }], []);
         const relevant = broken.concat(problems.filter((p) => !isExpected404(p, deep)));
-        assert.deepEqual(relevant, [], listing(`broken references reached from the 404 page at ${short(deep)} (${targets.size} URLs checked)`, relevant));
+        assert.deepEqual(relevant, [], listing(`broken references reached from the 404 page at ${short(deep, published)} (${targets.size} URLs checked)`, relevant));
       });
     });
   });
@@ -398,43 +382,43 @@ async function themeRoundTrip(scheme) {
   // What each theme looks like with nothing stored.
   const reference = {};
   for (const s of ['light', 'dark']) {
-    reference[s] = await withContext({ colorScheme: s }, async (context) => {
+    reference[s] = await withContext(course, { colorScheme: s }, async (context) => {
       const page = await context.newPage();
       await page.goto(url, { waitUntil: 'load' });
       return pageColors(page);
     });
   }
-  assert.notEqual(reference.light.bg, reference.dark.bg, `${short(url)}: the page background (var(--bg)) is ${reference.light.bg} in both the light and the dark color scheme`);
-  assert.ok(!isDark(reference.light.body), `${short(url)}: with colorScheme light and nothing stored, body background-color is ${reference.light.body} (luminance ${luminance(reference.light.body).toFixed(3)}), expected light`);
+  assert.notEqual(reference.light.bg, reference.dark.bg, `${short(url, course)}: the page background (var(--bg)) is ${reference.light.bg} in both the light and the dark color scheme`);
+  assert.ok(!isDark(reference.light.body), `${short(url, course)}: with colorScheme light and nothing stored, body background-color is ${reference.light.body} (luminance ${luminance(reference.light.body).toFixed(3)}), expected light`);
 
-  await withContext({ colorScheme: scheme }, async (context, problems) => {
+  await withContext(course, { colorScheme: scheme }, async (context, problems) => {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: 'load' });
     const initial = await pageColors(page);
-    assert.deepEqual(initial.storage, {}, `${short(url)}: a fresh context has something stored: ${JSON.stringify(initial.storage)}`);
+    assert.deepEqual(initial.storage, {}, `${short(url, course)}: a fresh context has something stored: ${JSON.stringify(initial.storage)}`);
     assert.equal(
       isDark(initial.body),
       scheme === 'dark',
-      `${short(url)}: with colorScheme ${scheme} and nothing stored, body background-color is ${initial.body} (luminance ${luminance(initial.body).toFixed(3)}), expected ${scheme}`,
+      `${short(url, course)}: with colorScheme ${scheme} and nothing stored, body background-color is ${initial.body} (luminance ${luminance(initial.body).toFixed(3)}), expected ${scheme}`,
     );
 
     const toggle = page.locator('#theme-toggle');
     try {
       await toggle.waitFor({ state: 'visible', timeout: 5_000 });
     } catch {
-      assert.fail(`${short(url)}: #theme-toggle never became visible`);
+      assert.fail(`${short(url, course)}: #theme-toggle never became visible`);
     }
     await toggle.click();
     const switched = await pageColors(page);
     assert.equal(
       isDark(switched.body),
       other === 'dark',
-      `${short(url)}: after clicking #theme-toggle ("${initial.label}") in colorScheme ${scheme}, body background-color is ${switched.body}, expected ${other}`,
+      `${short(url, course)}: after clicking #theme-toggle ("${initial.label}") in colorScheme ${scheme}, body background-color is ${switched.body}, expected ${other}`,
     );
-    assert.equal(switched.theme, other, `${short(url)}: after the click <html data-theme> is ${switched.theme}, expected ${other}`);
+    assert.equal(switched.theme, other, `${short(url, course)}: after the click <html data-theme> is ${switched.theme}, expected ${other}`);
     assert.ok(
       Object.values(switched.storage).includes(other),
-      `${short(url)}: after the click the choice "${other}" was not stored; localStorage is ${JSON.stringify(switched.storage)}`,
+      `${short(url, course)}: after the click the choice "${other}" was not stored; localStorage is ${JSON.stringify(switched.storage)}`,
     );
 
     await page.addInitScript(recordThemeWhileLoading);
@@ -459,12 +443,12 @@ async function themeRoundTrip(scheme) {
       }
       if (r.bg !== want) failures.push(`${moment}: the page background (var(--bg)) is ${JSON.stringify(r.bg)}, expected the ${other} theme's ${JSON.stringify(want)}`);
     }
-    assert.deepEqual(failures, [], listing(`${short(url)} after reload with "${other}" stored, in colorScheme ${scheme}: the ${other} theme is not applied from the first paint`, failures));
+    assert.deepEqual(failures, [], listing(`${short(url, course)} after reload with "${other}" stored, in colorScheme ${scheme}: the ${other} theme is not applied from the first paint`, failures));
     const reloaded = await pageColors(page);
-    assert.equal(isDark(reloaded.body), other === 'dark', `${short(url)}: after reload, body background-color is ${reloaded.body}, expected ${other}`);
+    assert.equal(isDark(reloaded.body), other === 'dark', `${short(url, course)}: after reload, body background-color is ${reloaded.body}, expected ${other}`);
 
     await settle(page);
-    assert.deepEqual(problems, [], listing(`problems on ${short(url)}`, problems));
+    assert.deepEqual(problems, [], listing(`problems on ${short(url, course)}`, problems));
   });
 }
 
@@ -479,7 +463,7 @@ describe('theme switch', () => {
 // Beginner Check
 
 async function beginnerChecks(javaScriptEnabled) {
-  await withContext({ javaScriptEnabled }, async (context, problems) => {
+  await withContext(course, { javaScriptEnabled }, async (context, problems) => {
     const page = await context.newPage();
     const failures = [];
     let answersSeen = 0;
@@ -506,7 +490,7 @@ async function beginnerChecks(javaScriptEnabled) {
         };
       });
       if (!info) continue; // this lesson has no Beginner Check
-      const where = `${short(url)} #${info.heading}`;
+      const where = `${short(url, course)} #${info.heading}`;
       if (info.answers === 0) {
         failures.push(
           `${where}: no answer folded in a <details> (details .answer: 0, details: ${info.details}); the section has ${info.lists.join(', ') || 'no lists'}` +
@@ -556,7 +540,7 @@ function firstDifference(a, b) {
 
 describe('diagrams', () => {
   test('in every pre.diagram the right edges of box characters in the same column line up within 0.5 px, and selecting the diagram copies exactly its text', async (t) => {
-    await withContext({}, async (context, problems) => {
+    await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
       const failures = [];
       let diagrams = 0;
@@ -567,7 +551,7 @@ describe('diagrams', () => {
         await page.evaluate(() => document.fonts.ready);
         for (const d of await page.evaluate(measureDiagrams)) {
           diagrams++;
-          const where = `${short(url)} pre.diagram #${d.index} ("${d.label.slice(0, 60)}${d.label.length > 60 ? '…' : ''}")`;
+          const where = `${short(url, course)} pre.diagram #${d.index} ("${d.label.slice(0, 60)}${d.label.length > 60 ? '…' : ''}")`;
           const groups = new Map();
           for (const e of d.edges) {
             if (!groups.has(e.col)) groups.set(e.col, []);
@@ -656,7 +640,7 @@ describe('screenshots and narrow screens', () => {
     for (const shot of shots) {
       const file = path.join(SCREENSHOTS, shot.file);
       fs.rmSync(file, { force: true });
-      await withContext({ viewport: { width: shot.width, height: 900 }, colorScheme: shot.colorScheme }, async (context, problems) => {
+      await withContext(course, { viewport: { width: shot.width, height: 900 }, colorScheme: shot.colorScheme }, async (context, problems) => {
         const page = await context.newPage();
         await page.goto(url, { waitUntil: 'load' });
         await page.evaluate(() => document.fonts.ready);
@@ -668,21 +652,21 @@ describe('screenshots and narrow screens', () => {
         await page.screenshot({ path: file, fullPage: true });
 
         const size = pngSize(file);
-        assert.equal(isDark(layout.body), shot.colorScheme === 'dark', `${short(url)} at ${shot.width} px in ${shot.colorScheme}: body background-color is ${layout.body}`);
+        assert.equal(isDark(layout.body), shot.colorScheme === 'dark', `${short(url, course)} at ${shot.width} px in ${shot.colorScheme}: body background-color is ${layout.body}`);
         assert.ok(
           layout.scrollWidth <= shot.width,
-          `${short(url)} at ${shot.width} px: document.documentElement.scrollWidth is ${layout.scrollWidth} px, so the page scrolls sideways (screenshot ${size.width} px wide: ${file}); ` +
+          `${short(url, course)} at ${shot.width} px: document.documentElement.scrollWidth is ${layout.scrollWidth} px, so the page scrolls sideways (screenshot ${size.width} px wide: ${file}); ` +
             listing('elements sticking out', overflow),
         );
         assert.equal(size.width, shot.width, `${file} is ${size.width} px wide, expected ${shot.width}`);
         await settle(page);
-        assert.deepEqual(problems, [], listing(`problems on ${short(url)}`, problems));
+        assert.deepEqual(problems, [], listing(`problems on ${short(url, course)}`, problems));
       });
     }
   });
 
   test(`no page scrolls sideways at ${PHONE.width} px (index, every lesson, 404)`, async () => {
-    await withContext({ viewport: { width: PHONE.width, height: 800 } }, async (context) => {
+    await withContext(course, { viewport: { width: PHONE.width, height: 800 } }, async (context) => {
       const page = await context.newPage();
       const failures = [];
       for (const rel of ['index.html', ...lessons, '404.html']) {
@@ -690,7 +674,7 @@ describe('screenshots and narrow screens', () => {
         await page.goto(url, { waitUntil: 'load' });
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         if (scrollWidth > PHONE.width) {
-          failures.push(`${short(url)}: scrollWidth ${scrollWidth} px; ${(await page.evaluate(overflowingElements)).join('; ') || 'no single element found'}`);
+          failures.push(`${short(url, course)}: scrollWidth ${scrollWidth} px; ${(await page.evaluate(overflowingElements)).join('; ') || 'no single element found'}`);
         }
       }
       assert.deepEqual(failures, [], listing(`pages wider than ${PHONE.width} px`, failures));
