@@ -362,7 +362,8 @@ class Playground {
     };
     fill();
     const field = (label, value, name) => {
-      const input = el("input", { id: `${this.section.id}-${name}`, value, spellcheck: "false", autocomplete: "off" });
+      // maxlength: the browser cuts a huge paste short instead of laying it out for seconds.
+      const input = el("input", { id: `${this.section.id}-${name}`, value, spellcheck: "false", autocomplete: "off", maxlength: 2048 });
       return [el("label", { for: input.id }, label), input];
     };
     const [issLabel, iss] = field("Expected issuer (iss)", keys.issuer, "iss");
@@ -371,6 +372,13 @@ class Playground {
     const [leewayLabel, leeway] = field("Leeway for exp and nbf (seconds)", "60", "leeway");
     const result = el("div", { class: "pg-result", "aria-live": "polite" });
     const run = () => {
+      // As the token box: a paste too long to show is taken out at once.
+      if (keyText.value.length > SHOWN_INPUT_LIMIT) {
+        const length = keyText.value.length.toLocaleString("en-US");
+        keyText.value = "";
+        result.replaceChildren(el("div", { class: "pg-problem", role: "alert" }, el("p", {}, `The key text was ${length} characters long, more than the playground reads (${SHOWN_INPUT_LIMIT.toLocaleString("en-US")}), so the box is empty again.`)));
+        return;
+      }
       const options = {
         key: { kind: keyKind.value, value: keyText.value },
         expected_issuer: iss.value || null,

@@ -8,7 +8,7 @@
   if (!here || !header || !el || document.getElementById("search")) return;
 
   var input = el("input", {
-    type: "text", id: "search-input", class: "search-input", placeholder: "Search",
+    type: "text", id: "search-input", class: "search-input", placeholder: "Search", maxlength: 256,
     enterkeyhint: "search", autocomplete: "off", spellcheck: "false", role: "combobox",
     "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": "search-results", "aria-keyshortcuts": "/",
   });

@@ -389,6 +389,32 @@ describe('malformed input (over HTTP)', () => {
     });
   });
 
+  test('a huge paste into the key box or a Validate field leaves the page responsive', async () => {
+    await withContext({}, async (context, problems) => {
+      const page = await openPlayground(context, problems);
+      const where = short(page.url());
+      await selectTab(page, 'validate');
+      const panel = pg(page).panel('validate');
+      // The key box: taken out at once, as the token box, and said so.
+      await panel.locator('textarea').evaluate((box, n) => {
+        box.value = ('MIIB' + 'A'.repeat(60) + '\n').repeat(n);
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      }, 160_000);
+      await assertResponsive(page, 'pasting 10 MB into the key box');
+      assert.equal(await panel.locator('textarea').inputValue(), '', `${where}: the key box still holds the 10 MB paste`);
+      assert.match(await panel.locator('.pg-problem').textContent(), /10,400,000 characters long.*empty again/, `${where}: no problem says why the key box was emptied`);
+      // A single-line field: the browser cuts the paste at maxlength.
+      const issuer = panel.locator('input[id$="-iss"]');
+      await issuer.fill('');
+      await issuer.focus();
+      await page.keyboard.insertText('x'.repeat(100_000));
+      await assertResponsive(page, 'pasting 100,000 characters into the issuer field');
+      assert.equal((await issuer.inputValue()).length, 2048, `${where}: the issuer field took a 100,000-character paste whole`);
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where} while pasting into the Validate fields`, problems));
+    });
+  });
+
   test('a pasted token that is not a sample is decoded, with the notice that nothing leaves the browser', async () => {
     await withContext({}, async (context, problems) => {
       const page = await openPlayground(context, problems);

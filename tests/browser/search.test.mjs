@@ -416,6 +416,21 @@ describe('search results', () => {
     });
   });
 
+  test('a huge paste into the box is cut at 256 characters and the page stays responsive', async () => {
+    await withContext(course, {}, async (context, problems) => {
+      const page = await context.newPage();
+      await page.goto(fixtures.server.url + 'index.html');
+      await page.locator('#search-input').focus();
+      const start = Date.now();
+      await page.keyboard.insertText('token '.repeat(100_000));
+      assert.equal((await page.locator('#search-input').inputValue()).length, 256, 'the box took a 600,000-character paste whole');
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+      assert.ok(Date.now() - start < 2_000, `the page took ${Date.now() - start} ms to draw again after the paste`);
+      await settle(page);
+      assert.deepEqual(problems, [], listing('problems while pasting into the search box', problems));
+    });
+  });
+
   test('text from the index and the pages is shown as text, never as HTML', async () => {
     await withContext(course, {}, async (context, problems) => {
       const page = await context.newPage();
