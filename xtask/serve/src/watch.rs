@@ -84,6 +84,7 @@ pub(crate) fn watch(
 ) -> Result<Arc<Mutex<notify::RecommendedWatcher>>, String> {
     use notify::{RecursiveMode, Watcher as _};
     let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let missing = sender.clone();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = sender.send(event);
     })
@@ -91,22 +92,32 @@ pub(crate) fn watch(
     let root = repo_root();
     let compiled_in = [root.join("templates"), root.join("crates")];
     let watched = [builder.content.clone(), builder.static_dir.clone()];
-    for dir in watched.iter().chain(compiled_in.iter()) {
-        if dir.is_dir() {
-            watcher
-                .watch(dir, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
-        }
-    }
+    // The parents first, so a folder removed or replaced from now on is
+    // seen (best effort: without it, only a replaced folder goes unseen).
     for dir in &watched {
         if let Some(parent) = std::path::absolute(dir)
             .ok()
             .and_then(|d| d.parent().map(Path::to_path_buf))
             && parent.is_dir()
         {
-            // Best effort: without it, only a replaced folder goes unseen.
             let _ = watcher.watch(&parent, RecursiveMode::NonRecursive);
         }
+    }
+    for dir in &compiled_in {
+        if dir.is_dir() {
+            watcher
+                .watch(dir, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+        }
+    }
+    // A content or static folder that is gone (or went while it was being
+    // watched) is no reason to stop: the loop below is told, rebuilds, and
+    // the terminal says what is missing; the folder is watched again when
+    // it comes back.
+    for dir in unwatchable(&mut watcher, &watched) {
+        let gone = notify::Event::new(notify::EventKind::Remove(notify::event::RemoveKind::Folder))
+            .add_path(std::path::absolute(&dir).unwrap_or(dir));
+        let _ = missing.send(Ok(gone));
     }
     let watcher = Arc::new(Mutex::new(watcher));
     let rewatcher = Arc::clone(&watcher);
@@ -189,12 +200,42 @@ pub(crate) fn watch(
     Ok(watcher)
 }
 
+/// Watches each of `dirs` recursively; returns those that are not there or
+/// could not be watched (a folder deleted meanwhile: "No path was found").
+fn unwatchable(watcher: &mut impl notify::Watcher, dirs: &[PathBuf]) -> Vec<PathBuf> {
+    dirs.iter()
+        .filter(|dir| {
+            !dir.is_dir()
+                || watcher
+                    .watch(dir, notify::RecursiveMode::Recursive)
+                    .is_err()
+        })
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     pub(crate) fn event(kind: notify::EventKind, path: &str) -> notify::Result<notify::Event> {
         Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    /// A folder that is gone when it is to be watched (deleted between the
+    /// first build and the watch: seen in CI as "cannot watch …: No path
+    /// was found", which stopped serve) is reported, not an error.
+    #[test]
+    fn a_folder_gone_before_it_is_watched_is_reported_not_fatal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let here = tmp.path().join("here");
+        std::fs::create_dir(&here).unwrap();
+        let gone = tmp.path().join("gone");
+        let mut watcher = notify::recommended_watcher(|_| {}).unwrap();
+        assert_eq!(
+            unwatchable(&mut watcher, &[here.clone(), gone.clone()]),
+            [gone]
+        );
     }
 
     #[test]
