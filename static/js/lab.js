@@ -93,9 +93,16 @@ function withAssertion(text, assertion) {
 
 /** The lab panel of one exercise section. */
 class ExerciseLab {
-  constructor(section, page, all) {
+  /**
+   * The lab panel of `section` with its page data; `all` the labs of the
+   * page (for progress). With a `host` it is a free lab (the playground's
+   * Lab step): no goals, no progress, the panel in `host`, and the address
+   * left to the playground.
+   */
+  constructor(section, page, all, host = null) {
     const data = page.exercise;
     this.page = page;
+    this.free = host !== null;
     this.section = section;
     this.data = data;
     this.id = data.id;
@@ -135,13 +142,17 @@ class ExerciseLab {
       this.why,
       el("p", { class: "lab-label" }, "Goals"),
       this.goals);
-    const template = section.querySelector("template.lab-data");
-    section.insertBefore(panel, template);
+    if (this.free) {
+      for (const part of [this.progress, this.goals, this.goals.previousSibling]) part.remove();
+      host.append(panel);
+    } else {
+      section.insertBefore(panel, section.querySelector("template.lab-data"));
+    }
     this.request.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.act(() => this.send());
     });
     this.showClock();
-    this.showProgress();
+    if (!this.free) this.showProgress();
   }
 
   /** The exercise's lab, started (and the module fetched) on first use. */
@@ -225,6 +236,7 @@ class ExerciseLab {
       markDone(this.id);
       this.all.forEach((lab) => lab.showProgress());
     }
+    if (this.free) return;
     const params = new URLSearchParams({ exercise: this.id, request: this.request.value });
     history.replaceState(null, "", `#${params}`);
   }
@@ -274,6 +286,16 @@ function loadStyles() {
     link.addEventListener("error", resolve);
     document.head.append(link);
   });
+}
+
+/**
+ * A free lab in `host` (the playground's Lab step): `section` carries its
+ * action count, `page` is its data (tokenbook-site's free_lab_data).
+ */
+export async function openLab(host, section, page) {
+  await loadStyles();
+  host.replaceChildren();
+  return new ExerciseLab(section, page, [], host);
 }
 
 async function main() {

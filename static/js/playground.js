@@ -28,6 +28,7 @@ export const STEPS = [
   { id: "decode", label: "Decode & explain", render: (playground) => playground.renderDecode() },
   { id: "validate", label: "Validate", render: (playground) => playground.renderValidate() },
   { id: "flow", label: "The flow", render: (playground) => playground.renderFlow() },
+  { id: "lab", label: "The lab", render: (playground) => playground.renderLab() },
   { id: "leak", label: "The leak", render: (playground) => playground.renderLeak() },
 ];
 
@@ -107,7 +108,8 @@ class Playground {
     this.section = section;
     this.data = data;
     // The Leak step needs the course's leaky app (site.toml, [playground]).
-    this.steps = STEPS.filter((step) => step.id !== "leak" || data.naive_app);
+    // The Lab step needs its data (a free lab's, from the build).
+    this.steps = STEPS.filter((step) => (step.id !== "leak" || data.naive_app) && (step.id !== "lab" || data.lab));
     this.samples = new Map(data.samples.map((s) => [s.id, s]));
     const fragment = parseFragment(location.hash);
     this.state = {
@@ -305,6 +307,21 @@ class Playground {
   problem(text) {
     const [message, ...hint] = text.split("\n");
     return el("div", { class: "pg-problem", role: "alert" }, el("p", {}, el("strong", {}, "Cannot read this token: "), message), hint.length ? el("p", {}, hint.join(" ")) : null);
+  }
+
+  /**
+   * A free lab: the request editor and the simulated servers of the
+   * exercises (js/lab.js and the lab's module, fetched when this step is
+   * first shown), kept across tab switches.
+   */
+  renderLab() {
+    if (!this.labHost) {
+      this.labHost = el("div", { class: "pg-lab" }, el("p", {}, "Loading the lab…"));
+      import("./lab.js")
+        .then(({ openLab }) => openLab(this.labHost, this.section, this.data.lab))
+        .catch((error) => this.labHost.replaceChildren(el("p", { class: "pg-problem", role: "alert" }, `The lab could not start: ${errorText(error)}`)));
+    }
+    return [this.labHost];
   }
 
   renderDecode() {

@@ -589,6 +589,52 @@ describe('The flow (over HTTP)', () => {
   });
 });
 
+describe('The lab step (over HTTP)', () => {
+  test('a free lab: the prefilled request gets an at+jwt, the token opens the API, a wrong secret gets 401, and the lab keeps its state across tabs while the address keeps only the step', async () => {
+    await withContext({}, async (context, problems) => {
+      const requests = [];
+      context.on('request', (request) => requests.push(request.url()));
+      const page = await openPlayground(context, problems);
+      const where = short(page.url());
+      const fetched = (name) => requests.some((url) => url.endsWith(`/wasm/${name}_bg.wasm`));
+      assert.ok(!fetched('tokenbook_lab_wasm'), `${where}: the lab's module was fetched before the Lab step was opened`);
+      await selectTab(page, 'lab');
+      const panel = pg(page).panel('lab');
+      const request = panel.getByRole('textbox', { name: 'Request', exact: true });
+      await request.waitFor({ timeout: READY_TIMEOUT });
+      const response = panel.getByRole('status', { name: 'Response' });
+      const section = pg(page).section;
+      const send = async (text) => {
+        if (text !== undefined) await request.fill(text);
+        const before = Number((await section.getAttribute('data-lab-actions')) ?? 0);
+        await panel.getByRole('button', { name: 'Send', exact: true }).click();
+        await page.waitForFunction((n) => Number(document.querySelector('section.playground').dataset.labActions ?? 0) > n, before);
+        return response.textContent();
+      };
+      const prefilled = await request.inputValue();
+      assert.match(prefilled, /^POST \/oauth2\/token HTTP\/1\.1\nHost: auth\.example\.com\nAuthorization: Basic /, `${where}: the Lab step opens with ${JSON.stringify(prefilled)}`);
+      const ok = await send();
+      assert.match(ok, /^HTTP\/1\.1 200 OK\n/, `${where}: the prefilled request got ${JSON.stringify(ok.slice(0, 200))}`);
+      const token = JSON.parse(ok.slice(ok.indexOf('\n\n') + 2)).access_token;
+      assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url')).typ, 'at+jwt');
+      assert.ok(fetched('tokenbook_lab_wasm'), `${where}: sending fetched no lab module`);
+      const api = await send(`GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer ${token}`);
+      assert.match(api, /^HTTP\/1\.1 200 OK\n/, `${where}: the API answered ${JSON.stringify(api.slice(0, 200))}`);
+      const wrong = await send(prefilled.replace(/Basic \S+/, `Basic ${Buffer.from('billing-service:wrong').toString('base64')}`));
+      assert.match(wrong, /^HTTP\/1\.1 401 Unauthorized\n[\s\S]*WWW-Authenticate: Basic/, `${where}: a wrong secret got ${JSON.stringify(wrong.slice(0, 200))}`);
+      // Another tab and back: the same lab, with what it showed.
+      await selectTab(page, 'decode');
+      await selectTab(page, 'lab');
+      assert.match(await response.textContent(), /^HTTP\/1\.1 401/, `${where}: the lab lost its last response across a tab switch`);
+      assert.equal(new URL(page.url()).hash, '#sample=app-token&step=lab', `${where}: the address is ${page.url()}`);
+      const foreign = requests.filter((url) => new URL(url).origin !== new URL(page.url()).origin);
+      assert.deepEqual(foreign, [], listing('requests to other origins', foreign));
+      await settle(page);
+      assert.deepEqual(problems, [], listing(`problems on ${where}`, problems));
+    });
+  });
+});
+
 // ---------------------------------------------------------------------------
 // 6. The leak
 
@@ -693,8 +739,10 @@ describe('deep links (over HTTP)', () => {
       assert.equal(await hash(), '#sample=tampered&step=validate', `${where}: after picking tampered, the fragment is ${JSON.stringify(await hash())}`);
       await tab('flow').click();
       assert.equal(await hash(), '#sample=tampered&step=flow', `${where}: after clicking the Flow tab, the fragment is ${JSON.stringify(await hash())}`);
+      // The next step in tab order.
+      const afterFlow = STEPS[STEPS.indexOf('flow') + 1];
       await tab('flow').press('ArrowRight');
-      assert.equal(await hash(), '#sample=tampered&step=leak', `${where}: after ArrowRight on the Flow tab, the fragment is ${JSON.stringify(await hash())}`);
+      assert.equal(await hash(), `#sample=tampered&step=${afterFlow}`, `${where}: after ArrowRight on the Flow tab, the fragment is ${JSON.stringify(await hash())}`);
       assert.equal(await page.evaluate(() => history.length), historyLength, `${where}: changing sample and tab added history entries (history.length ${historyLength} → ${await page.evaluate(() => history.length)}); the fragment should be replaced, not pushed`);
 
       // Someone edits the address, or another link on the page is followed.

@@ -158,6 +158,19 @@ fn unknown_host(host: &str) -> Reply {
     )
 }
 
+/// A correct token request of the course's `billing-service` for
+/// `ledger:read` (client_secret_basic, RFC 6749 §4.4.2): what a free lab's
+/// editor opens with.
+pub fn first_token_request() -> String {
+    let client = &tokenbook_token::facts::BILLING_SERVICE;
+    let path =
+        tokenbook_token::facts::TOKEN_ENDPOINT.trim_start_matches(tokenbook_token::facts::ISSUER);
+    format!(
+        "POST {path} HTTP/1.1\nHost: {AUTH_HOST}\nAuthorization: {}\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&scope=ledger%3Aread",
+        basic_header(client.id, client.secret)
+    )
+}
+
 /// The value of a Basic Authorization header for a client id and secret,
 /// each form-encoded first (RFC 6749 §2.3.1), then joined and Base64'd
 /// (RFC 7617 §2): `Basic …`.

@@ -43,7 +43,7 @@ pub use answer::{Answer, IssuedToken, Outcome};
 pub use exercise::parse_exercise;
 pub use exercise::{EXERCISE_START, Exercise, ExerciseError, Goal, Run, Step};
 pub use http::{MAX_REQUEST_BYTES, Response};
-pub use lab::{AUTH_HOST, Lab, basic_header, ledger_host};
+pub use lab::{AUTH_HOST, Lab, basic_header, first_token_request, ledger_host};
 pub use placeholders::PLACEHOLDERS;
 pub use tokens::{SigningKey, TokenParts, TokenTools, install_token_tools};
 pub use world::{AuthMethod, CERTIFICATES, Certificate, ROTATION_PHASES};

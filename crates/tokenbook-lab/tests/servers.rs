@@ -66,6 +66,21 @@ fn token_for(lab: &mut Lab, scope: &str) -> String {
     json(&answer)["access_token"].as_str().unwrap().to_owned()
 }
 
+/// The free lab's first request (the playground's Lab step) is a correct
+/// one: 200 with a `ledger:read` token for billing-service.
+#[test]
+fn rfc6749_s4_4_2_the_first_token_request_of_a_free_lab_succeeds() {
+    let mut lab = Lab::new(NOW);
+    let answer = lab.send(&tokenbook_lab::first_token_request());
+    expect(&answer, 200, None, "RFC 9068 §2");
+    let issued = answer.outcome.issued.unwrap();
+    assert_eq!(issued.scope, "ledger:read");
+    assert_eq!(
+        answer.outcome.auth_method,
+        Some(AuthMethod::ClientSecretBasic)
+    );
+}
+
 #[test]
 fn rfc6749_s4_4_the_prefilled_request_gets_an_rfc9068_token() {
     let mut lab = Lab::new(NOW);

@@ -139,6 +139,27 @@ fn code_block(text: &str, page: &Page<'_>, code_keys: &mut Vec<u64>) -> String {
 /// facts, kept out of the generator's scripts; its secret is the client
 /// password of RFC 6749 §2.3.1).
 fn lab_data(exercise: &Exercise) -> String {
+    lab_page_data(exercise).to_string()
+}
+
+/// The page data of the playground's Lab step: a free lab, with no goals,
+/// whose editor opens with a correct token request.
+pub(crate) fn free_lab_data() -> serde_json::Value {
+    lab_page_data(&Exercise {
+        id: "playground".to_owned(),
+        title: String::new(),
+        task: String::new(),
+        certificate: None,
+        setup: Vec::new(),
+        advance: 0,
+        start: tokenbook_lab::first_token_request(),
+        hints: Vec::new(),
+        goals: Vec::new(),
+        solution: Vec::new(),
+    })
+}
+
+fn lab_page_data(exercise: &Exercise) -> serde_json::Value {
     let client = &tokenbook_token::facts::BILLING_SERVICE;
     // What the browser needs to grade: not the title, task, goals' words,
     // hints or solution, which the page shows already.
@@ -163,7 +184,7 @@ fn lab_data(exercise: &Exercise) -> String {
         "certificates": certificates,
         "client": { "id": client.id, "password": client.secret },
     });
-    data.to_string()
+    data
 }
 
 /// What the lab did before the starting request: the certificate, the

@@ -13,7 +13,7 @@ use crate::highlight::{self, Highlighted};
 use crate::html::{escape, escape_into, relative_url};
 
 /// The steps a fence may open at.
-pub(crate) const STEPS: &[&str] = &["decode", "validate", "flow", "leak"];
+pub(crate) const STEPS: &[&str] = &["decode", "validate", "flow", "lab", "leak"];
 
 /// How long after issue the playground's clock reads a sample.
 const READ_AFTER_SECONDS: i64 = 300;
@@ -242,6 +242,8 @@ impl Kit {
             api: Api<'a>,
             ungranted_scope: &'a str,
             naive_app: Option<NaiveApp>,
+            /// The Lab step's free lab, as exercises get theirs.
+            lab: serde_json::Value,
         }
         let now = self.issued_at + READ_AFTER_SECONDS;
         let data = Data {
@@ -280,6 +282,7 @@ impl Kit {
                 page: relative_url(page_url, &app.page),
                 script: relative_url(page_url, &app.script),
             }),
+            lab: crate::exercise::free_lab_data(),
         };
         serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_string())
     }
