@@ -740,7 +740,7 @@ describe('deep links (over HTTP)', () => {
       await tab('flow').click();
       assert.equal(await hash(), '#sample=tampered&step=flow', `${where}: after clicking the Flow tab, the fragment is ${JSON.stringify(await hash())}`);
       // The next step in tab order.
-      const afterFlow = STEPS[STEPS.indexOf('flow') + 1];
+      const afterFlow = STEPS.at(STEPS.indexOf('flow') + 1);
       await tab('flow').press('ArrowRight');
       assert.equal(await hash(), `#sample=tampered&step=${afterFlow}`, `${where}: after ArrowRight on the Flow tab, the fragment is ${JSON.stringify(await hash())}`);
       assert.equal(await page.evaluate(() => history.length), historyLength, `${where}: changing sample and tab added history entries (history.length ${historyLength} → ${await page.evaluate(() => history.length)}); the fragment should be replaced, not pushed`);
