@@ -139,6 +139,25 @@ test('the acceptance list: token, repeated grant_type, wrong secret, ledger:admi
   });
 });
 
+test('a federated workload (lesson 10): the cluster token for the wrong audience is refused, the one for auth.example.com is accepted, and the ledger answers', async () => {
+  await withPage({}, async (page, requests, problems) => {
+    await open(page, '10-workload-identity-federation/index.html');
+    const l = lab(page, 'federation-audience');
+    const start = await l.request.inputValue();
+    assert.match(start, /client_assertion=\{\{k8s_token:https:\/\/k8s\.example\.com\}\}$/);
+    assert.match(await l.send(), /^HTTP\/1\.1 400 Bad Request[\s\S]*"error": "invalid_client"/);
+    assert.match(await l.why.textContent(), /cluster's own API/);
+    const issued = await l.send(start.replace('{{k8s_token:https://k8s.example.com}}', '{{k8s_token}}'));
+    assert.match(issued, /^HTTP\/1\.1 200 OK\n/, issued.slice(0, 300));
+    const claims = JSON.parse(Buffer.from(tokenOf(issued).split('.')[1], 'base64url'));
+    assert.equal(claims.sub, 'billing-service');
+    assert.match(await l.send('GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {{access_token}}'), /^HTTP\/1\.1 200 OK\n/);
+    assert.match(await l.section.locator('.lab-progress').textContent(), /^Done ✓\./);
+    onlyOwnOrigin(requests);
+    assert.deepEqual(problems, [], listing('problems', problems));
+  });
+});
+
 test('hostile requests get a server answer and the page stays responsive', async () => {
   await withPage({}, async (page, requests, problems) => {
     await open(page);

@@ -46,6 +46,9 @@ pub struct Outcome {
     pub failed_check: Option<String>,
     /// What introspection said of the token (`active`, RFC 7662 §2.2).
     pub active: Option<bool>,
+    /// The platform whose token the client authenticated with (workload
+    /// identity federation, lesson 10).
+    pub federated_issuer: Option<String>,
 }
 
 /// One answer of the lab.

@@ -15,7 +15,10 @@ use tokenbook_token::facts::{ISSUER, LEEWAY_SECONDS, TOKEN_ENDPOINT};
 use tokenbook_token::{CheckStatus, KeyInput, ValidationOptions};
 
 use crate::tokens::{SigningKey, tools};
-use crate::world::{AuthMethod, Registration, registration};
+use crate::world::{
+    AuthMethod, CLUSTER_TOKEN_LIFETIME, FederationRule, Registration, cluster_key, federation_rule,
+    registration,
+};
 
 /// `client_assertion_type` for a JWT (RFC 7523 §2.2).
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -32,9 +35,12 @@ pub(crate) const MAX_ASSERTION_LIFETIME: i64 = 300;
 pub(crate) struct Verified {
     pub(crate) registration: &'static Registration,
     pub(crate) method: AuthMethod,
-    /// Its `jti` and `exp`, to remember against replays.
-    pub(crate) jti: String,
-    pub(crate) exp: i64,
+    /// Its `jti` and `exp`, to remember against replays (none for a
+    /// platform token, which the workload sends until the platform
+    /// replaces it).
+    pub(crate) remember: Option<(String, i64)>,
+    /// The platform that issued it, for a federated workload (lesson 10).
+    pub(crate) federated: Option<&'static str>,
 }
 
 /// Why an assertion was refused: a full sentence with the rule.
@@ -62,6 +68,16 @@ pub(crate) fn verify(
             ));
         }
     };
+    let issuer = decoded.payload.get("iss").and_then(Value::as_str);
+    if let Some(rule) = issuer.and_then(federation_rule) {
+        if method != AuthMethod::PrivateKeyJwt {
+            return Err(format!(
+                "The assertion comes from {}, a platform this server trusts through a federation rule, but it is not RS256: platform tokens are signed with the platform's key, never with a shared secret (RFC 7523 §3, item 9).",
+                rule.issuer
+            ));
+        }
+        return verify_federated(assertion, &decoded.payload, rule, client_id, now);
+    }
     let subject = decoded.payload.get("sub").and_then(Value::as_str);
     let Some(subject) = subject else {
         return Err("The assertion has no sub: for client authentication sub MUST be the client id (RFC 7523 §3), or the server cannot tell which client is asking.".to_owned());
@@ -84,13 +100,81 @@ pub(crate) fn verify(
     let claims = &decoded.payload;
     check_signature_and_names(assertion, key, algorithm, claims, subject)?;
     check_audience(claims)?;
-    let exp = check_times(claims, now)?;
+    let exp = check_times(claims, now, MAX_ASSERTION_LIFETIME)?;
     let jti = check_jti(claims, now, seen)?;
     Ok(Verified {
         registration,
         method,
-        jti,
-        exp,
+        remember: Some((jti, exp)),
+        federated: None,
+    })
+}
+
+/// A platform token sent as the client assertion (workload identity
+/// federation, lesson 10; RFC 7523 §3 with the rule's pinned issuer):
+/// the audience is this server alone, the subject is exactly the rule's,
+/// the signature is the platform's, and the token is current.
+fn verify_federated(
+    assertion: &str,
+    claims: &Value,
+    rule: &'static FederationRule,
+    client_id: Option<&str>,
+    now: i64,
+) -> Result<Verified, Refused> {
+    let issuer = rule.issuer;
+    let addressed_to_platform = match claims.get("aud") {
+        Some(Value::String(one)) => one == issuer,
+        Some(Value::Array(many)) => many.iter().any(|a| a.as_str() == Some(issuer)),
+        _ => false,
+    };
+    if addressed_to_platform {
+        return Err(format!(
+            "The platform token is addressed to {issuer}, the cluster's own API: it is a credential for the Kubernetes API (a projected token without an audience), not for this server, which accepts only tokens whose aud is its issuer identifier, {ISSUER}, alone (draft-ietf-oauth-rfc7523bis §4). Ask the platform for a token with that audience (lesson 10)."
+        ));
+    }
+    check_audience(claims)?;
+    let subject = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or("missing");
+    if subject != rule.subject {
+        return Err(format!(
+            "The platform token's sub is {subject}. The federation rule for {issuer} names exactly {}, and this server compares it exactly, with no wildcard or prefix (lesson 10): no other workload of the platform becomes {}.",
+            rule.subject, rule.client_id
+        ));
+    }
+    if let Some(id) = client_id.filter(|id| *id != rule.client_id) {
+        return Err(format!(
+            "The request's client_id is {id}, but the federation rule maps this platform token to {}: both must name the same client (RFC 7521 §4.2).",
+            rule.client_id
+        ));
+    }
+    let key = KeyInput::RsaPublicPem(cluster_key().public_pem.to_owned());
+    let report = tools().validate(
+        assertion,
+        &ValidationOptions {
+            key,
+            allowed_algorithms: vec!["RS256".to_owned()],
+            ..ValidationOptions::at(0)
+        },
+    );
+    let signed = report
+        .checks
+        .iter()
+        .any(|check| check.name == "signature" && check.status == CheckStatus::Passed);
+    if !signed {
+        return Err(format!(
+            "The platform token's signature does not verify with {issuer}'s published key: it was not issued by the platform, or was changed after (RFC 7523 §3, item 9)."
+        ));
+    }
+    check_times(claims, now, CLUSTER_TOKEN_LIFETIME)?;
+    let registration = registration(rule.client_id)
+        .ok_or_else(|| format!("{} is no client registered here.", rule.client_id))?;
+    Ok(Verified {
+        registration,
+        method: AuthMethod::PrivateKeyJwt,
+        remember: None,
+        federated: Some(issuer),
     })
 }
 
@@ -178,7 +262,7 @@ fn check_audience(claims: &Value) -> Result<(), Refused> {
     }
 }
 
-fn check_times(claims: &Value, now: i64) -> Result<i64, Refused> {
+fn check_times(claims: &Value, now: i64, max_lifetime: i64) -> Result<i64, Refused> {
     let Some(exp) = claims.get("exp").and_then(Value::as_i64) else {
         return Err("The assertion has no exp (as a number of seconds): RFC 7523 §3 requires one, so that a recorded assertion stops working soon.".to_owned());
     };
@@ -188,9 +272,9 @@ fn check_times(claims: &Value, now: i64) -> Result<i64, Refused> {
             now - exp
         ));
     }
-    if exp - now > MAX_ASSERTION_LIFETIME {
+    if exp - now > max_lifetime {
         return Err(format!(
-            "The assertion's exp lies {} s ahead; this server accepts assertions that expire within {MAX_ASSERTION_LIFETIME} s (RFC 7523 §3, item 4 lets it limit how far ahead exp may be), so that a leaked one is soon useless.",
+            "The assertion's exp lies {} s ahead; this server accepts assertions that expire within {max_lifetime} s (RFC 7523 §3, item 4 lets it limit how far ahead exp may be), so that a leaked one is soon useless.",
             exp - now
         ));
     }
@@ -307,13 +391,63 @@ mod tests {
         )
         .unwrap();
         assert_eq!(verified.method, AuthMethod::PrivateKeyJwt);
-        assert_eq!(verified.jti, "FAKE-jti-1");
+        assert_eq!(verified.remember, Some(("FAKE-jti-1".to_owned(), NOW + 60)));
+        assert_eq!(verified.federated, None);
         let hmac = sign("report-job", AuthMethod::ClientSecretJwt, NOW, "FAKE-jti-2").unwrap();
         let verified = verify(&hmac, None, NOW, &BTreeMap::new()).unwrap();
         assert_eq!(verified.method, AuthMethod::ClientSecretJwt);
         assert_eq!(verified.registration.client.id, "report-job");
         let header = tokenbook_token::decode(&hmac).unwrap().header;
         assert_eq!(header["typ"], ASSERTION_TYPE);
+    }
+
+    /// A token of the simulated cluster, signed with `key`.
+    fn platform(changes: Value, key: crate::world::KeyPair) -> String {
+        let mut claims = json!({"iss": "https://k8s.example.com", "aud": [ISSUER],
+            "sub": "system:serviceaccount:payments:billing-service",
+            "iat": NOW, "nbf": NOW, "exp": NOW + 600, "jti": "FAKE-jti-k8s"});
+        for (k, v) in changes.as_object().unwrap() {
+            claims[k] = v.clone();
+        }
+        tokenbook_token::sign_rs256_typed(&claims, key.private_pem, Some(key.kid), "JWT").unwrap()
+    }
+
+    /// Workload identity federation (lesson 10): the platform token passes
+    /// only with this server as its one audience, the rule's exact subject,
+    /// the platform's signature and a current exp; it maps to the rule's
+    /// client, and the same token may be sent again (no jti replay rule).
+    #[test]
+    fn rfc7523_s3_a_platform_token_authenticates_the_rule_s_client() {
+        let cluster = crate::world::cluster_key;
+        let good = platform(json!({}), cluster());
+        for _ in 0..2 {
+            let verified = verify(&good, Some("billing-service"), NOW, &BTreeMap::new()).unwrap();
+            assert_eq!(verified.registration.client.id, "billing-service");
+            assert_eq!(verified.method, AuthMethod::PrivateKeyJwt);
+            assert_eq!(verified.federated, Some("https://k8s.example.com"));
+            assert_eq!(verified.remember, None);
+        }
+        let default_audience = platform(json!({"aud": ["https://k8s.example.com"]}), cluster());
+        assert!(
+            refusal(&default_audience).contains("cluster's own API"),
+            "{}",
+            refusal(&default_audience)
+        );
+        let other = platform(json!({"aud": ["https://ledger.example.com"]}), cluster());
+        assert!(refusal(&other).contains("not to this authorization server"));
+        let neighbour = platform(
+            json!({"sub": "system:serviceaccount:payments:default"}),
+            cluster(),
+        );
+        assert!(refusal(&neighbour).contains("compares it exactly"));
+        let forged = platform(json!({}), billing_assertion_key());
+        assert!(refusal(&forged).contains("does not verify"));
+        let expired = platform(json!({"exp": NOW - 120}), cluster());
+        assert!(refusal(&expired).contains("expired"));
+        let long = platform(json!({"exp": NOW + 7200}), cluster());
+        assert!(refusal(&long).contains("within 600 s"));
+        let wrong_client = verify(&good, Some("report-job"), NOW, &BTreeMap::new()).unwrap_err();
+        assert!(wrong_client.contains("same client"));
     }
 
     #[test]

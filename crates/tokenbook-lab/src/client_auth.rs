@@ -29,6 +29,8 @@ pub(crate) struct Authenticated {
     /// The assertion's `jti` and `exp`, to remember once the request is
     /// accepted.
     pub(crate) assertion: Option<(String, i64)>,
+    /// The platform whose token authenticated a federated workload.
+    pub(crate) federated: Option<&'static str>,
 }
 
 /// The challenge of the one HTTP scheme the token endpoint takes.
@@ -106,25 +108,28 @@ fn authenticate(
             used.join(" and ")
         )));
     }
-    let (registration, method, assertion) = if basic {
+    let (registration, method, assertion, federated) = if basic {
         (
             basic_auth(&authorization, params)?,
             AuthMethod::ClientSecretBasic,
             None,
+            None,
         )
     } else if post {
-        (post_auth(params)?, AuthMethod::ClientSecretPost, None)
+        (post_auth(params)?, AuthMethod::ClientSecretPost, None, None)
     } else if jwt {
         let verified = jwt_auth(params, now, seen)?;
         (
             verified.registration,
             verified.method,
-            Some((verified.jti, verified.exp)),
+            verified.remember,
+            verified.federated,
         )
     } else {
         (
             tls_auth(params, certificate)?,
             AuthMethod::TlsClientAuth,
+            None,
             None,
         )
     };
@@ -142,6 +147,7 @@ fn authenticate(
         registration,
         method,
         assertion,
+        federated,
     })
 }
 

@@ -104,6 +104,9 @@ pub struct Goal {
     /// What introspection said of the token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+    /// The platform whose token the client authenticated with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub federated_issuer: Option<String>,
 }
 
 fn sorted_scopes(scopes: &str) -> Vec<&str> {
@@ -145,6 +148,7 @@ impl Goal {
             && eq(&self.kid, issued.map(|t| t.kid.as_str()))
             && eq(&self.failed_check, outcome.failed_check.as_deref())
             && self.active.is_none_or(|a| outcome.active == Some(a))
+            && eq(&self.federated_issuer, outcome.federated_issuer.as_deref())
     }
 
     /// The goal in words.
@@ -192,6 +196,9 @@ impl Goal {
             Some(true) => parts.push("saying the token is active".to_owned()),
             Some(false) => parts.push("saying the token is not active".to_owned()),
             None => {}
+        }
+        if let Some(issuer) = &self.federated_issuer {
+            parts.push(format!("authenticated by a platform token from {issuer}"));
         }
         parts.join(", ")
     }

@@ -125,6 +125,7 @@ impl Lab {
                     "{{access_token}} stands for the last token the lab issued, and it has issued none yet: send a token request first.".to_owned()
                 })?,
                 "private_key_jwt" => self.client_assertion(client, AuthMethod::PrivateKeyJwt)?,
+                "k8s_token" => self.platform_token(placeholder.argument.unwrap_or(ISSUER))?,
                 _ => self.client_assertion(client, AuthMethod::ClientSecretJwt)?,
             };
             filled.push_str(&value);
@@ -132,6 +133,36 @@ impl Lab {
         }
         filled.push_str(&text[from..]);
         Ok(filled)
+    }
+
+    /// The token the simulated cluster (`https://k8s.example.com`, lesson
+    /// 10) projects into billing-service's pod at the lab's time, for
+    /// `audience`: RS256 with the cluster's FAKE key, living 600 s.
+    pub fn platform_token(&mut self, audience: &str) -> Result<String, String> {
+        let rule = &crate::world::FEDERATION_RULES[0];
+        let key = crate::world::cluster_key();
+        let now = self.now();
+        let claims = serde_json::json!({
+            "aud": [audience],
+            "exp": now + crate::world::CLUSTER_TOKEN_LIFETIME,
+            "iat": now,
+            "iss": rule.issuer,
+            "jti": format!("FAKE-jti-k8s-{}", self.state.next_number()),
+            "kubernetes.io": {
+                "namespace": "payments",
+                "serviceaccount": { "name": "billing-service" }
+            },
+            "nbf": now,
+            "sub": rule.subject,
+        });
+        crate::tokens::tools().sign(
+            &claims,
+            crate::tokens::SigningKey::Rs256 {
+                private_pem: key.private_pem,
+            },
+            Some(key.kid),
+            "JWT",
+        )
     }
 
     /// Signs a fresh client assertion for `client_id` at the lab's time:

@@ -2,11 +2,19 @@
 //! `{{access_token}}` (the last token issued), `{{private_key_jwt}}` and
 //! `{{client_secret_jwt}}` (a fresh client assertion for
 //! `billing-service`; `{{client_secret_jwt:report-job}}` names another
-//! client). Worked solutions use them where a value depends on the lab's
-//! clock, so they stay correct whenever they run.
+//! client), and `{{k8s_token}}` (the simulated cluster's token for
+//! billing-service's pod, addressed to `auth.example.com`;
+//! `{{k8s_token:AUDIENCE}}` asks for another audience, lesson 10). Worked
+//! solutions use them where a value depends on the lab's clock, so they
+//! stay correct whenever they run.
 
 /// The placeholder names, for messages.
-pub const PLACEHOLDERS: [&str; 3] = ["access_token", "private_key_jwt", "client_secret_jwt"];
+pub const PLACEHOLDERS: [&str; 4] = [
+    "access_token",
+    "private_key_jwt",
+    "client_secret_jwt",
+    "k8s_token",
+];
 
 /// One placeholder found in a text: its byte range, name and argument.
 #[derive(Debug, Clone, PartialEq, Eq)]

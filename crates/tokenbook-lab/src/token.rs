@@ -348,6 +348,7 @@ fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
         explanation.trim_end().to_owned(),
     );
     reply.outcome.auth_method = Some(client.method);
+    reply.outcome.federated_issuer = client.federated.map(str::to_owned);
     reply.outcome.issued = Some(IssuedToken {
         client_id: registered.id.to_owned(),
         scope,

@@ -53,6 +53,46 @@ pub(crate) fn billing_assertion_key() -> KeyPair {
     }
 }
 
+/// The simulated Kubernetes cluster of lesson 10: the issuer of its
+/// service account tokens (and, as there, the audience of its own API).
+pub(crate) const CLUSTER_ISSUER: &str = "https://k8s.example.com";
+
+/// How long the cluster's projected tokens live (`expirationSeconds: 600`
+/// in lesson 10).
+pub(crate) const CLUSTER_TOKEN_LIFETIME: i64 = 600;
+
+/// The cluster's FAKE signing key; the authorization server knows its
+/// public half, as it would from the issuer's discovery document.
+pub(crate) fn cluster_key() -> KeyPair {
+    KeyPair {
+        kid: "k8s-2026-01",
+        private_pem: include_str!("../keys/FAKE-k8s-cluster-key.pem"),
+        public_pem: include_str!("../keys/FAKE-k8s-cluster-key.pub.pem"),
+    }
+}
+
+/// A federation rule (lesson 10): a token from `issuer` whose `sub` is
+/// exactly `subject` authenticates `client_id`. Its audience must be the
+/// authorization server's issuer identifier, as for every assertion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FederationRule {
+    pub(crate) client_id: &'static str,
+    pub(crate) issuer: &'static str,
+    pub(crate) subject: &'static str,
+}
+
+/// The rules `auth.example.com` has: billing-service's pod in the cluster.
+pub(crate) const FEDERATION_RULES: &[FederationRule] = &[FederationRule {
+    client_id: "billing-service",
+    issuer: CLUSTER_ISSUER,
+    subject: "system:serviceaccount:payments:billing-service",
+}];
+
+/// The rule for tokens from `issuer`, if one is configured.
+pub(crate) fn federation_rule(issuer: &str) -> Option<&'static FederationRule> {
+    FEDERATION_RULES.iter().find(|rule| rule.issuer == issuer)
+}
+
 const HOUR: i64 = 3600;
 
 /// The rotation, in seconds since the lab started: phase 2 (the next key

@@ -759,3 +759,32 @@ fn rfc7662_s2_1_the_api_introspects_with_mutual_tls_and_may_not_ask_for_tokens()
     ));
     assert_eq!(empty.outcome.error.as_deref(), Some("invalid_client"));
 }
+
+/// Workload identity federation (lesson 10, RFC 7523 §2.2 and §3): the
+/// cluster's token for billing-service's pod, addressed to this server,
+/// is the client assertion; the one addressed to the cluster's own API is
+/// refused with invalid_client (400: no Authorization header was used).
+#[test]
+fn rfc7523_s2_2_a_platform_token_as_the_client_assertion() {
+    let mut lab = Lab::new(NOW);
+    let body = "grant_type=client_credentials&scope=ledger%3Aread&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=";
+    let request = lab
+        .fill(&token_request(None, &format!("{body}{{{{k8s_token}}}}")))
+        .unwrap();
+    let answer = lab.send(&request);
+    expect(&answer, 200, None, "RFC 9068 §2");
+    assert_eq!(
+        answer.outcome.federated_issuer.as_deref(),
+        Some("https://k8s.example.com")
+    );
+    assert_eq!(answer.outcome.issued.unwrap().client_id, "billing-service");
+    let request = lab
+        .fill(&token_request(
+            None,
+            &format!("{body}{{{{k8s_token:https://k8s.example.com}}}}"),
+        ))
+        .unwrap();
+    let answer = lab.send(&request);
+    expect(&answer, 400, Some("invalid_client"), "cluster's own API");
+    assert_eq!(answer.outcome.federated_issuer, None);
+}

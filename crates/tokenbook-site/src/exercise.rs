@@ -279,8 +279,17 @@ fn html(exercise: &Exercise, solution: &Run, page: &Page<'_>, code_keys: &mut Ve
             escape(&answer.explanation)
         ));
     }
-    if exercise.solution.iter().any(|s| s.request.contains("{{")) {
-        out.push_str("<p class=\"exercise-note\">The lab fills <code>{{access_token}}</code> with the last token it issued, and <code>{{private_key_jwt}}</code> or <code>{{client_secret_jwt}}</code> with a client assertion it signs at that moment.</p>\n");
+    let requests = || {
+        std::iter::once(&exercise.start)
+            .chain(&exercise.setup)
+            .chain(exercise.solution.iter().map(|step| &step.request))
+    };
+    if requests().any(|r| r.contains("{{")) {
+        out.push_str("<p class=\"exercise-note\">The lab fills <code>{{access_token}}</code> with the last token it issued, and <code>{{private_key_jwt}}</code> or <code>{{client_secret_jwt}}</code> with a client assertion it signs at that moment.");
+        if requests().any(|r| r.contains("{{k8s_token")) {
+            out.push_str(" <code>{{k8s_token:AUDIENCE}}</code> is the token the simulated cluster <code>https://k8s.example.com</code> projects into billing-service's pod for that audience (<code>{{k8s_token}}</code>: for <code>https://auth.example.com</code>).");
+        }
+        out.push_str("</p>\n");
     }
     out.push_str("</details>\n");
     // Data for the lab's page script, inert: a template's text is never run
