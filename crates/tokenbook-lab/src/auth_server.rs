@@ -9,7 +9,7 @@ use tokenbook_token::facts::{
 };
 use tokenbook_token::{KeyInput, ValidationOptions};
 
-use crate::answer::{Reply, invalid_request, method_not_allowed, no_store, not_found};
+use crate::answer::{Reply, invalid_request, method_not_allowed, no_store, not_found, oauth_error};
 use crate::client_auth::{Authenticated, authenticate_client};
 use crate::http::{Request, Response};
 use crate::state::State;
@@ -52,7 +52,13 @@ pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
 }
 
 fn get_only(request: &Request, what: &str) -> Option<Reply> {
-    (request.method != "GET").then(|| method_not_allowed("GET", what, "RFC 8414 §3"))
+    (request.method != "GET").then(|| {
+        method_not_allowed(
+            "GET",
+            what,
+            "the metadata and key set are read with GET, RFC 8414 §3.1",
+        )
+    })
 }
 
 fn metadata() -> Reply {
@@ -73,17 +79,20 @@ fn metadata() -> Reply {
         "introspection_endpoint": INTROSPECTION_ENDPOINT,
         "revocation_endpoint": REVOCATION_ENDPOINT,
         "grant_types_supported": ["client_credentials"],
+        "response_types_supported": [],
         "token_endpoint_auth_methods_supported": methods,
         "token_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256"],
         "introspection_endpoint_auth_methods_supported": methods,
+        "introspection_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256"],
         "revocation_endpoint_auth_methods_supported": methods,
+        "revocation_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256"],
         "scopes_supported": scopes,
         "tls_client_certificate_bound_access_tokens": true,
     });
     Reply::new(
         Response::json(200, &body),
         format!(
-            "200: the authorization server's metadata (RFC 8414 §2), at the well-known path under its issuer (§3). A client reads its endpoints from here instead of hard-coding them, and checks that issuer is exactly {ISSUER}, the issuer it started from (§3.3)."
+            "200: the authorization server's metadata (RFC 8414 §2), at the well-known path under its issuer (§3). A client reads its endpoints from here instead of hard-coding them, and checks that issuer is exactly {ISSUER}, the issuer it started from (§3.3). response_types_supported, which §2 requires, is empty: this server has no authorization endpoint, so no response type (RFC 8414 did not foresee a server without one). The *_auth_signing_alg_values_supported members list RS256 and HS256 because the JWT authentication methods are offered (§2)."
         ),
     )
 }
@@ -115,8 +124,14 @@ fn token_parameter(
     endpoint: &str,
     section: &str,
 ) -> Result<(Authenticated, String), Reply> {
-    let params = read_form(request, endpoint, &[])?;
-    let caller = authenticate_client(state, request, &params)?;
+    let params = read_form(request, endpoint, section, &[])?;
+    let caller = authenticate_client(state, request, &params).map_err(|reply| {
+        if section.starts_with("RFC 7662") {
+            unauthorized_caller(reply)
+        } else {
+            reply
+        }
+    })?;
     match params.get("token") {
         Some(token) => Ok((caller, token.to_owned())),
         None => Err(invalid_request(
@@ -124,6 +139,22 @@ fn token_parameter(
             format!("{endpoint} needs the token to look at in the token parameter ({section})."),
         )),
     }
+}
+
+/// A failed client authentication at the introspection endpoint: always
+/// 401 with a challenge (RFC 7662 §2.3, RFC 9110 §15.5.2), however the
+/// client sent its credentials; the token endpoint's 400 for credentials
+/// outside the Authorization header (RFC 6749 §5.2) does not apply here.
+fn unauthorized_caller(mut reply: Reply) -> Reply {
+    if reply.outcome.error.as_deref() != Some("invalid_client") || reply.response.status == 401 {
+        return reply;
+    }
+    reply.response.status = 401;
+    reply.response = reply
+        .response
+        .with("WWW-Authenticate", "Basic realm=\"auth.example.com\"");
+    reply.explanation.push_str(" At the introspection endpoint the answer is 401 with a WWW-Authenticate field in every case (RFC 7662 §2.3).");
+    reply
 }
 
 /// RFC 7662 §2: is this token active, and what does it say?
@@ -216,10 +247,14 @@ fn revoke(state: &mut State, request: &Request) -> Reply {
     let caller_id = caller.registration.client.id;
     let explanation = match jti.as_deref().and_then(|jti| state.issued.get_mut(jti)) {
         Some(record) if record.client_id != caller_id => {
-            return invalid_request(
-                "The token was issued to another client",
+            // Not invalid_request (the request is well formed), and the
+            // description does not say whose token it is.
+            return oauth_error(
+                400,
+                "unauthorized_client",
+                "The client may not revoke this token",
                 format!(
-                    "The token was issued to {}, not to {caller_id}: a client may revoke only its own tokens (RFC 7009 §2.1).",
+                    "The token was issued to {}, not to {caller_id}: a client may revoke only its own tokens, and the server refuses the request (RFC 7009 §2.1) with an error of RFC 6749 §5.2. unauthorized_client says the client is not allowed this; the description names no other client.",
                     record.client_id
                 ),
             );

@@ -154,7 +154,7 @@ fn authenticate(
 fn basic_auth(authorization: &[&str], params: &Params) -> Result<&'static Registration, Reply> {
     let [value] = authorization else {
         return Err(invalid_request(
-            "The request has more than one Authorization field; a request carries one set of credentials (RFC 9110 §11.6.2).".to_owned(),
+            "The request has more than one Authorization field, so it carries more than one set of credentials: invalid_request (RFC 6749 §5.2).".to_owned(),
         ));
     };
     let (scheme, credentials) = value.split_once(' ').unwrap_or((value, ""));
@@ -162,7 +162,7 @@ fn basic_auth(authorization: &[&str], params: &Params) -> Result<&'static Regist
         return Err(invalid_client(
             true,
             format!(
-                "The Authorization field uses the {scheme} scheme. The token endpoint authenticates clients with Basic (RFC 6749 §2.3.1); a Bearer token is for APIs, not for asking for tokens."
+                "The Authorization field uses the {scheme} scheme. The token endpoint authenticates clients with Basic (RFC 6749 §2.3.1); a Bearer token is for APIs, not for asking for tokens. RFC 6749 §5.2 asks for a challenge matching the client's scheme, but Basic is the only HTTP scheme this endpoint offers, so that is the one it names."
             ),
         ));
     }
@@ -232,8 +232,9 @@ fn check_secret(
 
 fn post_auth(params: &Params) -> Result<&'static Registration, Reply> {
     let Some(id) = params.get("client_id") else {
-        return Err(invalid_client(
-            false,
+        // A missing parameter: invalid_request (RFC 6749 §5.2), as with
+        // tls_client_auth below.
+        return Err(invalid_request(
             "The body has client_secret but no client_id: client_secret_post sends both (RFC 6749 §2.3.1).".to_owned(),
         ));
     };

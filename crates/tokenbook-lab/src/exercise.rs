@@ -378,13 +378,27 @@ impl Exercise {
 
     /// Which goals the `outcomes` meet.
     pub fn met<'a>(&self, outcomes: impl IntoIterator<Item = &'a Outcome> + Clone) -> Vec<bool> {
+        // In order: each goal by the answer that met the goal before it or
+        // a later one, so "revoke, then see the API still accept it" is
+        // not met by an API call made before the revocation.
+        let outcomes: Vec<&Outcome> = outcomes.into_iter().collect();
+        let mut after = 0;
         self.goals
             .iter()
             .map(|goal| {
-                outcomes
-                    .clone()
-                    .into_iter()
-                    .any(|outcome| goal.met_by(outcome))
+                match outcomes[after.min(outcomes.len())..]
+                    .iter()
+                    .position(|outcome| goal.met_by(outcome))
+                {
+                    Some(at) => {
+                        after += at;
+                        true
+                    }
+                    None => {
+                        after = outcomes.len();
+                        false
+                    }
+                }
             })
             .collect()
     }
@@ -532,6 +546,45 @@ Authorization: Bearer {{access_token}}
         )
         .unwrap_err();
         assert!(method.offset.is_some(), "{method:?}");
+    }
+
+    /// Goals are met in order (an answer may meet several at once): an
+    /// API call before the revocation does not meet "after revoking, the
+    /// API still answers" (the review found leaked-token-revoked done that
+    /// way, and production-renew-early by its starting request).
+    #[test]
+    fn goals_are_met_in_order() {
+        let answer = |path: &str, status: u16| Outcome {
+            path: Some(path.to_owned()),
+            status,
+            ..Outcome::default()
+        };
+        let goal = |path: &str| Goal {
+            path: Some(path.to_owned()),
+            status: Some(200),
+            ..Goal::default()
+        };
+        let exercise = Exercise {
+            goals: vec![goal("/oauth2/revoke"), goal("/ledger/entries")],
+            ..parse_exercise("x", BODY).unwrap()
+        };
+        let (revoke, api) = (
+            answer("/oauth2/revoke", 200),
+            answer("/ledger/entries", 200),
+        );
+        assert_eq!(exercise.met([&api, &revoke]), [true, false]);
+        assert_eq!(exercise.met([&api, &revoke, &api]), [true, true]);
+        let both = Exercise {
+            goals: vec![
+                goal("/ledger/entries"),
+                Goal {
+                    status: Some(200),
+                    ..Goal::default()
+                },
+            ],
+            ..exercise.clone()
+        };
+        assert_eq!(both.met([&api]), [true, true]);
     }
 
     #[test]

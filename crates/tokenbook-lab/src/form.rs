@@ -122,7 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn broken_escapes_and_non_utf8_are_refused() {
+    fn rfc6749_appendix_b_broken_escapes_and_non_utf8_are_refused() {
         assert!(decode_form("client_secret=FAKE+secret/with:odd=chars%").is_err());
         assert!(decode_form("a=%zz").is_err());
         assert!(decode_form("a=%ff").is_err());

@@ -24,14 +24,17 @@ fn invalid_request(explanation: String) -> Reply {
 
 /// The form of a token, introspection or revocation request, or the reply
 /// refusing it: POST, a form body, no parameter twice (except those in
-/// `may_repeat`), nothing secret in the URL.
+/// `may_repeat`), nothing secret in the URL. `section` is where the
+/// endpoint's request is defined (RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009
+/// §2.1).
 pub(crate) fn read_form(
     request: &Request,
     endpoint: &str,
+    section: &str,
     may_repeat: &[&str],
 ) -> Result<Params, Reply> {
     if request.method != "POST" {
-        return Err(method_not_allowed("POST", endpoint, "RFC 6749 §3.2"));
+        return Err(method_not_allowed("POST", endpoint, section));
     }
     if let Some(query) = &request.query
         && let Ok(params) = decode_form(query)
@@ -47,7 +50,7 @@ pub(crate) fn read_form(
         Some(FORM) => {}
         other => {
             return Err(invalid_request(format!(
-                "The body is sent as {}, but {endpoint} reads {FORM} (RFC 6749 §4.4.2 and Appendix B; RFC 7662 §2.1). Add Content-Type: {FORM}.",
+                "The body is sent as {}, but {endpoint} reads {FORM} ({section}; RFC 6749 Appendix B). Add Content-Type: {FORM}.",
                 other.map_or("no Content-Type at all".to_owned(), |t| format!(
                     "Content-Type {t}"
                 ))
@@ -66,7 +69,12 @@ pub(crate) fn read_form(
 
 /// Answers a request to the token endpoint.
 pub(crate) fn token_endpoint(state: &mut State, request: &Request) -> Reply {
-    let params = match read_form(request, "The token endpoint", &["resource"]) {
+    let params = match read_form(
+        request,
+        "The token endpoint",
+        "RFC 6749 §3.2",
+        &["resource"],
+    ) {
         Ok(params) => params,
         Err(reply) => return reply,
     };
@@ -199,7 +207,12 @@ fn grant(client: &'static Client, params: &Params) -> Result<Grant, Reply> {
     if scopes.is_empty() {
         let why = match resource {
             Some(api) if dropped.is_empty() => format!(
-                "none of the scopes asked for ({}) is for the resource {}",
+                "{} ({}) is for the resource {}",
+                if requested.is_some() {
+                    "none of the scopes asked for"
+                } else {
+                    "no scope was asked for, and none of the client's default scope"
+                },
                 asked.join(" "),
                 api.identifier
             ),
@@ -329,7 +342,7 @@ fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
         body.insert("scope".into(), json!(scope));
     }
     let binding = if bound {
-        " Under tls_client_auth it is bound to the client certificate: its cnf claim holds the certificate's x5t#S256 thumbprint, and an API accepts it only over a connection with that certificate (RFC 8705 §3)."
+        " Under tls_client_auth it is bound to the client certificate: its cnf claim holds the certificate's x5t#S256 thumbprint, and an API accepts it only over a connection with that certificate (RFC 8705 §3). Binding does not need mutual-TLS client authentication (RFC 8705 §4); binding only then is this lab's policy."
     } else {
         ""
     };

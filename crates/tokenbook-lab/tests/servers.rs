@@ -486,7 +486,7 @@ fn rfc8705_s2_1_tls_client_auth_binds_the_token_to_the_certificate() {
 }
 
 #[test]
-fn rfc9068_s4_the_api_accepts_a_good_token_and_checks_scope_per_endpoint() {
+fn rfc9068_s4_and_rfc6750_s3_1_the_api_accepts_a_good_token_and_checks_scope_per_endpoint() {
     let mut lab = Lab::new(NOW);
     let read = token_for(&mut lab, "ledger%3Aread");
     let get = lab.send(&api_request("GET", &read));
@@ -619,7 +619,7 @@ fn rfc9068_s4_expiry_with_leeway_signature_typ_and_audience() {
 }
 
 #[test]
-fn rfc7517_s5_keys_rotate_and_the_api_follows_by_kid() {
+fn rfc7517_s4_5_keys_rotate_and_the_api_follows_by_kid() {
     let mut lab = Lab::new(NOW);
     let old = token_for(&mut lab, "ledger%3Aread");
     lab.advance(3 * 3600);
@@ -668,6 +668,16 @@ fn rfc8414_s3_metadata_and_rfc7662_introspection_and_rfc7009_revocation() {
         "https://auth.example.com/oauth2/token"
     );
     assert_eq!(body["grant_types_supported"][0], "client_credentials");
+    // §2: REQUIRED, and the signing algorithms are required wherever a JWT
+    // authentication method is listed.
+    assert_eq!(body["response_types_supported"], serde_json::json!([]));
+    for endpoint in ["token", "introspection", "revocation"] {
+        assert_eq!(
+            body[format!("{endpoint}_endpoint_auth_signing_alg_values_supported")],
+            serde_json::json!(["RS256", "HS256"]),
+            "{endpoint}"
+        );
+    }
     let token = token_for(&mut lab, "ledger%3Aread");
     let introspect = |lab: &mut Lab, token: &str| {
         lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nAuthorization: {BILLING_BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"))
@@ -686,13 +696,24 @@ fn rfc8414_s3_metadata_and_rfc7662_introspection_and_rfc7009_revocation() {
     expect(
         &by_other,
         400,
-        Some("invalid_request"),
+        Some("unauthorized_client"),
         "only its own tokens",
     );
+    assert!(!by_other.response.body.contains("billing-service"));
+    // RFC 7662 §2.3: a caller that fails to authenticate gets 401, with a
+    // challenge, even without an Authorization header.
     let unauthenticated = lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"));
-    assert_eq!(
-        unauthenticated.outcome.error.as_deref(),
-        Some("invalid_client")
+    expect(
+        &unauthenticated,
+        401,
+        Some("invalid_client"),
+        "RFC 7662 §2.3",
+    );
+    assert!(
+        unauthenticated
+            .response
+            .header("WWW-Authenticate")
+            .is_some()
     );
     assert_eq!(
         lab.send("GET /nothing HTTP/1.1\nHost: auth.example.com\n\n")
@@ -703,7 +724,7 @@ fn rfc8414_s3_metadata_and_rfc7662_introspection_and_rfc7009_revocation() {
 }
 
 #[test]
-fn rfc9110_s15_5_20_unknown_hosts_and_broken_requests_are_explained() {
+fn rfc9110_s15_5_20_and_rfc9112_s3_2_s6_3_unknown_hosts_and_broken_requests_are_explained() {
     let mut lab = Lab::new(NOW);
     let other = lab.send("GET / HTTP/1.1\nHost: www.example.org\n\n");
     expect(&other, 421, None, "two hosts only");
@@ -717,9 +738,10 @@ fn rfc9110_s15_5_20_unknown_hosts_and_broken_requests_are_explained() {
     expect(&no_colon, 400, None, "without a colon");
     let longer_body = lab.send("POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\nContent-Length: 10\n\ngrant_type=client_credentials");
     expect(&longer_body, 400, None, "Content-Length");
+    // RFC 9112 §3.2.2: the target's authority, not Host, names the host.
     let absolute = lab
         .send("GET https://evil.example.net/ledger/entries HTTP/1.1\nHost: ledger.example.com\n\n");
-    expect(&absolute, 400, None, "RFC 9110 §7.2");
+    expect(&absolute, 421, None, "evil.example.net");
 }
 
 #[test]
@@ -733,7 +755,8 @@ fn the_same_requests_always_get_the_same_answers() {
 }
 
 #[test]
-fn rfc7662_s2_1_the_api_introspects_with_mutual_tls_and_may_not_ask_for_tokens() {
+fn rfc7662_s2_1_and_rfc6749_s5_2_the_api_introspects_with_mutual_tls_and_is_an_unauthorized_client_for_tokens()
+ {
     let mut lab = Lab::new(NOW);
     let token = token_for(&mut lab, "ledger%3Aread");
     lab.set_certificate(Some("ledger-api")).unwrap();
