@@ -184,6 +184,13 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
         .map(|d| d.payload)
         .unwrap_or(Value::Null);
     let record = claims["jti"].as_str().and_then(|jti| state.issued.get(jti));
+    let caller_id = caller.registration.client.id;
+    let for_caller =
+        crate::world::introspects_for(caller_id).is_some_and(|audience| match &claims["aud"] {
+            Value::String(one) => one == audience,
+            Value::Array(many) => many.iter().any(|a| a.as_str() == Some(audience)),
+            _ => false,
+        });
     let inactive = |why: &str| {
         let mut reply = Reply::new(
             no_store(Response::json(200, &json!({"active": false}))),
@@ -195,6 +202,11 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
         reply.outcome.active = Some(false);
         reply
     };
+    if !for_caller {
+        return inactive(&format!(
+            "{caller_id} is not a protected resource this token is addressed to. Introspection is for the API that received a token (RFC 7662 §2.1); this server lets a resource introspect only the tokens meant for it, and answers any other request as for an inactive token (§2.2, §4)."
+        ));
+    }
     let Some(record) = record.filter(|_| report.valid) else {
         return inactive(
             "the token is not one this server issued and still valid (its signature, issuer or expiry fails).",

@@ -273,6 +273,13 @@ const LEDGER_API_CLIENT: Client = Client {
     token_lifetime: 0,
 };
 
+/// The audience each client that may introspect serves: only a protected
+/// resource, and only for tokens addressed to it (RFC 7662 §2.1, §2.2,
+/// §4). Here: `ledger-api` for the ledger's tokens.
+pub(crate) fn introspects_for(client_id: &str) -> Option<&'static str> {
+    (client_id == LEDGER_API_CLIENT.id).then_some(tokenbook_token::facts::LEDGER_API.identifier)
+}
+
 const REGISTRATIONS: [Registration; 3] = [
     Registration {
         client: &BILLING_SERVICE,

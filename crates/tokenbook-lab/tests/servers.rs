@@ -679,14 +679,31 @@ fn rfc8414_s3_metadata_and_rfc7662_introspection_and_rfc7009_revocation() {
         );
     }
     let token = token_for(&mut lab, "ledger%3Aread");
+    // RFC 7662 §2.1 and §2.2: a client that is no resource this token is
+    // for learns nothing: active false, as for a dead token.
+    let by_client = lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nAuthorization: {BILLING_BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"));
+    expect(&by_client, 200, None, "not a protected resource");
+    assert_eq!(json(&by_client), serde_json::json!({"active": false}));
+    // The ledger API introspects over mutual TLS.
+    lab.set_certificate(Some("ledger-api")).unwrap();
     let introspect = |lab: &mut Lab, token: &str| {
-        lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nAuthorization: {BILLING_BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"))
+        lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\n\nclient_id=ledger-api&token={token}"))
     };
     let active = introspect(&mut lab, &token);
     expect(&active, 200, None, "RFC 7662 §2.2");
     assert_eq!(json(&active)["active"], true);
     assert_eq!(json(&active)["scope"], "ledger:read");
     assert_eq!(json(&introspect(&mut lab, "junk"))["active"], false);
+    let reports = lab.send(&token_request(
+        Some(REPORT_BASIC),
+        "grant_type=client_credentials&scope=reports%3Awrite",
+    ));
+    let reports = json(&reports)["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        json(&introspect(&mut lab, &reports))["active"],
+        false,
+        "not addressed to the ledger"
+    );
     let revoke = lab.send(&format!("POST /oauth2/revoke HTTP/1.1\nHost: auth.example.com\nAuthorization: {BILLING_BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"));
     expect(&revoke, 200, None, "RFC 7009 §2.2");
     assert_eq!(json(&introspect(&mut lab, &token))["active"], false);
@@ -702,6 +719,7 @@ fn rfc8414_s3_metadata_and_rfc7662_introspection_and_rfc7009_revocation() {
     assert!(!by_other.response.body.contains("billing-service"));
     // RFC 7662 §2.3: a caller that fails to authenticate gets 401, with a
     // challenge, even without an Authorization header.
+    lab.set_certificate(None).unwrap();
     let unauthenticated = lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"));
     expect(
         &unauthenticated,
