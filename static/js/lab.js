@@ -130,6 +130,7 @@ class ExerciseLab {
       this.progress,
       el("label", { for: this.request.id }, "Request"),
       this.request,
+      el("p", { class: "lab-note" }, "Content-Length may be left out: the lab counts the body, as curl does when it adds the field. A real server reads a request without it as having no body (RFC 9112 §6.3)."),
       el("div", { class: "lab-buttons" },
         el("button", { type: "button", class: "lab-send", onclick: () => this.act(() => this.send()) }, "Send"),
         el("button", { type: "button", onclick: () => this.act(() => this.advance(300)) }, "Clock +5 min"),

@@ -44,16 +44,23 @@ fn challenge(status: u16, error: Option<&str>, extra: &str, explanation: String)
 
 /// Answers a request to the ledger API.
 pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
-    if request.path != ENTRIES && request.path != SHORT_ENTRIES {
+    // One entry, at the address a 201's Location gives.
+    let one = request
+        .path
+        .strip_prefix(ENTRIES)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|id| !id.is_empty() && !id.contains('/'));
+    if request.path != ENTRIES && request.path != SHORT_ENTRIES && one.is_none() {
         return not_found(
             "ledger.example.com",
             &request.path,
-            &[ENTRIES, SHORT_ENTRIES],
+            &[ENTRIES, SHORT_ENTRIES, "/ledger/entries/{id}"],
         );
     }
-    let needed = match request.method.as_str() {
-        "GET" => "ledger:read",
-        "POST" => "ledger:write",
+    let needed = match (request.method.as_str(), one) {
+        ("GET", _) => "ledger:read",
+        ("POST", None) => "ledger:write",
+        (_, Some(_)) => return method_not_allowed("GET", "An entry", "GET reads it"),
         _ => return method_not_allowed("GET, POST", ENTRIES, "GET reads entries, POST adds one"),
     };
     let token = match bearer_token(request) {
@@ -89,6 +96,20 @@ pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
             .unwrap_or_default(),
         LEDGER_API.identifier
     );
+    if let Some(id) = one {
+        return match state.entries.iter().find(|entry| entry["id"] == id) {
+            Some(entry) => Reply::new(
+                Response::json(200, entry),
+                format!("200: {passed} The API returns entry {id}."),
+            ),
+            None => Reply::new(
+                Response::new(404),
+                format!(
+                    "404 Not Found (RFC 9110 §15.5.5): the token is fine ({passed}), but the ledger has no entry {id}."
+                ),
+            ),
+        };
+    }
     if request.method == "GET" {
         let body = json!({ "entries": state.entries });
         return Reply::new(

@@ -306,7 +306,8 @@ fn host_of(request: &Request, authority: Option<&str>) -> Result<String, Refusal
 
 /// The body, framed by `Content-Length` (RFC 9112 §6.3). Without the field,
 /// the lab takes the rest of the text as the body, as `curl` would have
-/// counted it.
+/// counted it; a real server would read no body, which the lab panel says
+/// beside the editor.
 fn body_of(request: &Request, rest: &str) -> Result<String, Refusal> {
     if !request.header_values("transfer-encoding").is_empty() {
         return Err(refuse(

@@ -829,3 +829,29 @@ fn rfc7523_s2_2_a_platform_token_as_the_client_assertion() {
     expect(&answer, 400, Some("invalid_client"), "cluster's own API");
     assert_eq!(answer.outcome.federated_issuer, None);
 }
+
+/// The 201's Location names the new entry, and the API serves it there
+/// (RFC 9110 §15.3.2: Location identifies the created resource).
+#[test]
+fn rfc9110_s15_3_2_the_created_entry_is_at_its_location() {
+    let mut lab = Lab::new(NOW);
+    let token = token_for(&mut lab, "ledger%3Awrite+ledger%3Aread");
+    let created = lab.send(&format!(
+        "POST /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {token}\nContent-Type: application/json\n\n{{\"memo\": \"FAKE\"}}"
+    ));
+    expect(&created, 201, None, "RFC 9110 §15.3.2");
+    let location = created.response.header("Location").unwrap().to_owned();
+    let entry = lab.send(&format!(
+        "GET {location} HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {token}\n\n"
+    ));
+    expect(&entry, 200, None, "RFC 9068 §4");
+    assert_eq!(json(&entry)["memo"], "FAKE");
+    let missing = lab.send(&format!(
+        "GET /ledger/entries/entry-99 HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {token}\n\n"
+    ));
+    expect(&missing, 404, None, "no entry entry-99");
+    let delete = lab.send(&format!(
+        "DELETE {location} HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {token}\n\n"
+    ));
+    assert_eq!(delete.response.status, 405);
+}
