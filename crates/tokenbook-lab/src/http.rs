@@ -12,6 +12,9 @@
 /// under 8 KiB, and servers cap what they buffer.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
+/// The longest header section the lab reads (request line and fields).
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
 /// The most header fields one request may have.
 const MAX_HEADERS: usize = 100;
 
@@ -101,6 +104,21 @@ pub(crate) fn parse_request(text: &str) -> Result<Request, Refusal> {
     }
     if let Some(refusal) = junk(text) {
         return Err(refusal);
+    }
+    // Within that, a header section too long gets 431 (RFC 6585 §5).
+    let head = text
+        .find("\r\n\r\n")
+        .into_iter()
+        .chain(text.find("\n\n"))
+        .min()
+        .unwrap_or(text.len());
+    if head > MAX_HEAD_BYTES {
+        return Err(refuse(
+            431,
+            format!(
+                "The header section is {head} bytes long; this server reads at most {MAX_HEAD_BYTES} bytes of it and refuses with 431 Request Header Fields Too Large (RFC 6585 §5). A token request's header fields take a few hundred bytes."
+            ),
+        ));
     }
     // A textbox rarely ends with the empty line that closes the header
     // section: without a body, the end of the text closes it.
@@ -614,6 +632,12 @@ mod tests {
         assert_eq!(status("GET / HTTP/2.0\nHost: a.example\n\n"), 505);
         assert_eq!(status("GET / HTTP/1.0\nHost: a.example\n\n"), 505);
         assert_eq!(status("GET  / HTTP/1.1\nHost: a.example\n\n"), 400);
+        let long = format!(
+            "GET / HTTP/1.1\nHost: a.example\nX-Long: {}\n\n",
+            "y".repeat(20_000)
+        );
+        assert_eq!(status(&long), 431);
+        assert!(explanation(&long).contains("RFC 6585 §5"));
         let many: String = (0..150).map(|i| format!("X-{i}: y\n")).collect();
         assert_eq!(
             status(&format!("GET / HTTP/1.1\nHost: a.example\n{many}\n")),
