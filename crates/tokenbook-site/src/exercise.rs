@@ -228,9 +228,10 @@ fn setting(exercise: &Exercise, page: &Page<'_>, code_keys: &mut Vec<u64>) -> St
 fn html(exercise: &Exercise, solution: &Run, page: &Page<'_>, code_keys: &mut Vec<u64>) -> String {
     let id = escape(&exercise.id);
     let level = page.heading_level.clamp(2, 6);
+    let title = escape(&exercise.title);
+    // The title is a heading like the lesson's own: with its # link.
     let mut out = format!(
-        "<section class=\"exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" aria-labelledby=\"exercise-{id}-title\">\n<h{level} class=\"exercise-title\" id=\"exercise-{id}-title\">Exercise: {}</h{level}>\n<p class=\"exercise-task\">{}</p>\n",
-        escape(&exercise.title),
+        "<section class=\"exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" aria-labelledby=\"exercise-{id}-title\">\n<div class=\"heading\"><h{level} class=\"exercise-title\" id=\"exercise-{id}-title\">Exercise: {title}</h{level}><a class=\"anchor\" href=\"#exercise-{id}-title\" aria-label=\"Link to the section Exercise: {title}\">#</a></div>\n<p class=\"exercise-task\">{}</p>\n",
         inline(&exercise.task)
     );
     out.push_str("<p>Done when:</p>\n<ul class=\"exercise-goals\">\n");
