@@ -150,19 +150,7 @@ fn verify_federated(
         ));
     }
     let key = KeyInput::RsaPublicPem(cluster_key().public_pem.to_owned());
-    let report = tools().validate(
-        assertion,
-        &ValidationOptions {
-            key,
-            allowed_algorithms: vec!["RS256".to_owned()],
-            ..ValidationOptions::at(0)
-        },
-    );
-    let signed = report
-        .checks
-        .iter()
-        .any(|check| check.name == "signature" && check.status == CheckStatus::Passed);
-    if !signed {
+    if !signature_verifies(assertion, key, "RS256") {
         return Err(format!(
             "The platform token's signature does not verify with {issuer}'s published key: it was not issued by the platform, or was changed after (RFC 7523 §3, item 9)."
         ));
@@ -210,21 +198,7 @@ fn check_signature_and_names(
     claims: &Value,
     client: &str,
 ) -> Result<(), Refused> {
-    // Only the validator's signature check counts: the claims are checked
-    // below, against the lab's clock and the assertion rules.
-    let report = tools().validate(
-        assertion,
-        &ValidationOptions {
-            key,
-            allowed_algorithms: vec![algorithm.to_owned()],
-            ..ValidationOptions::at(0)
-        },
-    );
-    let verified = report
-        .checks
-        .iter()
-        .any(|check| check.name == "signature" && check.status == CheckStatus::Passed);
-    if !verified {
+    if !signature_verifies(assertion, key, algorithm) {
         return Err("The assertion's signature does not verify with the client's registered key: it was signed with another key or changed after signing (RFC 7523 §3, item 9).".to_owned());
     }
     if claims.get("iss").and_then(Value::as_str) != Some(client) {
@@ -233,6 +207,24 @@ fn check_signature_and_names(
         ));
     }
     Ok(())
+}
+
+/// Whether `assertion`'s signature verifies with `key` under `algorithm`:
+/// the validator's signature check alone, since the claims are checked
+/// here, against the lab's clock and the assertion rules.
+fn signature_verifies(assertion: &str, key: KeyInput, algorithm: &str) -> bool {
+    let report = tools().validate(
+        assertion,
+        &ValidationOptions {
+            key,
+            allowed_algorithms: vec![algorithm.to_owned()],
+            ..ValidationOptions::at(0)
+        },
+    );
+    report
+        .checks
+        .iter()
+        .any(|check| check.name == "signature" && check.status == CheckStatus::Passed)
 }
 
 /// draft-ietf-oauth-rfc7523bis §4: `aud` is the issuer identifier, as its
