@@ -60,8 +60,14 @@ pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
     let needed = match (request.method.as_str(), one) {
         ("GET", _) => "ledger:read",
         ("POST", None) => "ledger:write",
-        (_, Some(_)) => return method_not_allowed("GET", "An entry", "GET reads it"),
-        _ => return method_not_allowed("GET, POST", ENTRIES, "GET reads entries, POST adds one"),
+        (_, Some(_)) => return method_not_allowed("GET, HEAD", "An entry", "GET reads it"),
+        _ => {
+            return method_not_allowed(
+                "GET, HEAD, POST",
+                ENTRIES,
+                "GET reads entries, POST adds one",
+            );
+        }
     };
     let token = match bearer_token(request) {
         Ok(token) => token,

@@ -54,7 +54,7 @@ pub(crate) fn answer(state: &mut State, request: &Request) -> Reply {
 fn get_only(request: &Request, what: &str) -> Option<Reply> {
     (request.method != "GET").then(|| {
         method_not_allowed(
-            "GET",
+            "GET, HEAD",
             what,
             "the metadata and key set are read with GET, RFC 8414 §3.1",
         )

@@ -390,7 +390,7 @@ pub struct Response {
     /// The status code.
     pub status: u16,
     /// The header fields in order (`Content-Length` is added when
-    /// formatted).
+    /// formatted, unless a HEAD response already names GET's).
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: String,
@@ -446,7 +446,11 @@ impl Response {
         for (name, value) in &self.headers {
             text.push_str(&format!("{name}: {value}\r\n"));
         }
-        text.push_str(&format!("Content-Length: {}\r\n\r\n", self.body.len()));
+        // A HEAD response already carries GET's Content-Length.
+        if self.header("Content-Length").is_none() {
+            text.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        }
+        text.push_str("\r\n");
         text.push_str(&self.body);
         text
     }

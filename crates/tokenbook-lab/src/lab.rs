@@ -88,13 +88,25 @@ impl Lab {
         let reply = match parse_request(text) {
             Err(refusal) => Reply::new(Response::new(refusal.status), refusal.explanation),
             Ok(request) => {
+                // RFC 9110 §9.3.2: HEAD is answered as GET, without content.
+                let head = request.method == "HEAD";
+                let routed = if head {
+                    let mut as_get = request.clone();
+                    as_get.method = "GET".to_owned();
+                    as_get
+                } else {
+                    request.clone()
+                };
                 let mut reply = if request.host == AUTH_HOST {
-                    auth_server::answer(&mut self.state, &request)
+                    auth_server::answer(&mut self.state, &routed)
                 } else if request.host == ledger_host() {
-                    api::answer(&mut self.state, &request)
+                    api::answer(&mut self.state, &routed)
                 } else {
                     unknown_host(&request.host)
                 };
+                if head {
+                    reply = without_content(reply);
+                }
                 reply.outcome.host = Some(request.host.clone());
                 reply.outcome.method = Some(request.method.clone());
                 reply.outcome.path = Some(request.path.clone());
@@ -177,6 +189,19 @@ impl Lab {
         let jti = format!("FAKE-jti-assertion-{}", self.state.next_number());
         assertion::sign(client_id, method, self.state.now, &jti)
     }
+}
+
+/// The answer to HEAD: GET's, with the fields GET would send (its
+/// `Content-Length` too) and no content (RFC 9110 §9.3.2, §8.6).
+fn without_content(mut reply: Reply) -> Reply {
+    let length = reply.response.body.len();
+    reply.response.body.clear();
+    reply.response = reply.response.with("Content-Length", length.to_string());
+    reply.explanation = format!(
+        "HEAD is answered like GET without the content (RFC 9110 §9.3.2): the same status and fields, Content-Length that of the content GET would send, then nothing. For GET: {}",
+        reply.explanation
+    );
+    reply
 }
 
 fn unknown_host(host: &str) -> Reply {

@@ -855,3 +855,55 @@ fn rfc9110_s15_3_2_the_created_entry_is_at_its_location() {
     ));
     assert_eq!(delete.response.status, 405);
 }
+
+#[test]
+fn rfc9110_s9_3_2_head_is_get_without_the_content() {
+    let mut lab = Lab::new(NOW);
+    let token = json(&lab.send(&token_request(
+        Some(BILLING_BASIC),
+        "grant_type=client_credentials&scope=ledger%3Aread",
+    )))["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (get, head) in [
+        (api_request("GET", &token), api_request("HEAD", &token)),
+        (
+            "GET /oauth2/jwks HTTP/1.1\nHost: auth.example.com\n\n".to_owned(),
+            "HEAD /oauth2/jwks HTTP/1.1\nHost: auth.example.com\n\n".to_owned(),
+        ),
+        (
+            "GET /.well-known/oauth-authorization-server HTTP/1.1\nHost: auth.example.com\n\n"
+                .to_owned(),
+            "HEAD /.well-known/oauth-authorization-server HTTP/1.1\nHost: auth.example.com\n\n"
+                .to_owned(),
+        ),
+    ] {
+        let (get, head) = (lab.send(&get), lab.send(&head));
+        expect(&head, 200, None, "RFC 9110 §9.3.2");
+        assert!(!get.response.body.is_empty());
+        // The same fields, Content-Length that of GET's content, no content.
+        let fields = |text: &str| text.split("\r\n\r\n").next().unwrap().to_owned();
+        assert_eq!(fields(&head.text), fields(&get.text));
+        assert!(head.text.ends_with("\r\n\r\n"), "{}", head.text);
+        assert!(
+            head.text
+                .contains(&format!("Content-Length: {}\r\n", get.response.body.len())),
+            "{}",
+            head.text
+        );
+        assert_eq!(head.text.matches("Content-Length").count(), 1);
+        assert_eq!(head.outcome.method.as_deref(), Some("HEAD"));
+    }
+    // A HEAD still needs what GET needs: the token and its scope.
+    let no_token = lab.send("HEAD /ledger/entries HTTP/1.1\nHost: ledger.example.com\n\n");
+    expect(&no_token, 401, None, "RFC 6750 §3.1");
+    // Methods GET allows list HEAD too; the token endpoint stays POST-only.
+    let delete = lab.send("DELETE /ledger/entries HTTP/1.1\nHost: ledger.example.com\n\n");
+    assert_eq!(delete.response.header("Allow"), Some("GET, HEAD, POST"));
+    let post_jwks = lab.send("POST /oauth2/jwks HTTP/1.1\nHost: auth.example.com\n\n");
+    assert_eq!(post_jwks.response.header("Allow"), Some("GET, HEAD"));
+    let head_token = lab.send("HEAD /oauth2/token HTTP/1.1\nHost: auth.example.com\n\n");
+    assert_eq!(head_token.response.status, 405);
+    assert_eq!(head_token.response.header("Allow"), Some("POST"));
+}
