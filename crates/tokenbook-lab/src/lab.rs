@@ -87,28 +87,24 @@ impl Lab {
     pub fn send(&mut self, text: &str) -> Answer {
         let reply = match parse_request(text) {
             Err(refusal) => Reply::new(Response::new(refusal.status), refusal.explanation),
-            Ok(request) => {
+            Ok(mut request) => {
                 // RFC 9110 §9.3.2: HEAD is answered as GET, without content.
-                let head = request.method == "HEAD";
-                let routed = if head {
-                    let mut as_get = request.clone();
-                    as_get.method = "GET".to_owned();
-                    as_get
-                } else {
-                    request.clone()
-                };
+                let method = request.method.clone();
+                if method == "HEAD" {
+                    request.method = "GET".to_owned();
+                }
                 let mut reply = if request.host == AUTH_HOST {
-                    auth_server::answer(&mut self.state, &routed)
+                    auth_server::answer(&mut self.state, &request)
                 } else if request.host == ledger_host() {
-                    api::answer(&mut self.state, &routed)
+                    api::answer(&mut self.state, &request)
                 } else {
                     unknown_host(&request.host)
                 };
-                if head {
+                if method == "HEAD" {
                     reply = without_content(reply);
                 }
                 reply.outcome.host = Some(request.host.clone());
-                reply.outcome.method = Some(request.method.clone());
+                reply.outcome.method = Some(method);
                 reply.outcome.path = Some(request.path.clone());
                 reply
             }
