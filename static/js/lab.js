@@ -5,7 +5,7 @@
 // helper; at once for an exercise the address links to): a request editor, Send, the exact response, why the
 // server answered that way, the lab's clock, a client certificate, and
 // helpers beside the editor (Basic header, signed client assertion, the
-// last token).
+// last token, a DPoP proof).
 //
 // Rules this file keeps:
 // - Request and response text is untrusted: it reaches the page as text or
@@ -208,9 +208,22 @@ class ExerciseLab {
         el("button", { type: "button", onclick: () => this.act(async () => {
           const token = (await this.lab()).lastToken();
           if (!token) { report("The lab has issued no token yet: send a token request first."); return; }
-          this.request.value = withHeader(this.request.value, "Authorization", `Authorization: Bearer ${token}`);
-          report("The last token issued is in the Authorization header (RFC 6750 §2.1).");
+          // A request that already speaks DPoP keeps the DPoP scheme.
+          const head = this.request.value.replace(/\r\n/g, "\n").split("\n\n")[0];
+          const scheme = /^(authorization:[ \t]*dpop[ \t]|dpop:)/im.test(head) ? "DPoP" : "Bearer";
+          this.request.value = withHeader(this.request.value, "Authorization", `Authorization: ${scheme} ${token}`);
+          report(scheme === "DPoP"
+            ? "The last token issued is in the Authorization header under the DPoP scheme (RFC 9449 §7.1); now add a new proof for it."
+            : "The last token issued is in the Authorization header (RFC 6750 §2.1).");
         }) }, "Copy the last token into the request")),
+      el("p", {},
+        el("button", { type: "button", onclick: () => this.act(async () => {
+          try {
+            const proof = (await this.lab()).dpopProof(this.request.value);
+            this.request.value = withHeader(this.request.value, "DPoP", `DPoP: ${proof}`);
+            report("A DPoP proof signed now with the lab client's FAKE key is in the DPoP header: typ dpop+jwt, the public key in jwk, this request's method (htm) and URL (htu), a new jti, and ath, the token's hash, when the token goes under Authorization: DPoP (RFC 9449 §4.2). Every request needs a new one.");
+          } catch (error) { report(String(error.message ?? error)); }
+        }) }, "Add DPoP proof")),
       note);
   }
 

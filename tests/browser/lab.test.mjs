@@ -10,6 +10,7 @@
 // never fetched.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -153,6 +154,46 @@ test('a federated workload (lesson 10): the cluster token for the wrong audience
     assert.equal(claims.sub, 'billing-service');
     assert.match(await l.send('GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer {{access_token}}'), /^HTTP\/1\.1 200 OK\n/);
     assert.match(await l.section.locator('.lab-progress').textContent(), /^Done ✓\./);
+    onlyOwnOrigin(requests);
+    assert.deepEqual(problems, [], listing('problems', problems));
+  });
+});
+
+test('DPoP (lesson 09) through the helpers: a bound token, a proof per request with ath, a replay and a bearer refused', async () => {
+  await withPage({}, async (page, requests, problems) => {
+    await open(page, '09-stronger-client-authentication/index.html');
+    const l = lab(page, 'dpop-bound-token');
+    await l.section.locator('summary', { hasText: 'Helpers' }).click();
+    await l.press('Add DPoP proof');
+    const tokenRequest = await l.request.inputValue();
+    const proofOf = (text) => text.match(/^DPoP: (\S+)$/m)?.[1];
+    const part = (jwt, i) => JSON.parse(Buffer.from(jwt.split('.')[i], 'base64url'));
+    const first = proofOf(tokenRequest);
+    assert.ok(first, tokenRequest);
+    assert.equal(part(first, 0).typ, 'dpop+jwt');
+    assert.equal(part(first, 0).jwk.kty, 'RSA');
+    assert.deepEqual([part(first, 1).htm, part(first, 1).htu], ['POST', 'https://auth.example.com/oauth2/token']);
+    const issued = await l.send();
+    assert.match(issued, /^HTTP\/1\.1 200 OK\n/, issued.slice(0, 300));
+    assert.equal(JSON.parse(issued.slice(issued.indexOf('\n\n') + 2)).token_type, 'DPoP');
+    const token = tokenOf(issued);
+    assert.ok(part(token, 1).cnf.jkt, 'bound to the key');
+    // The API request: the token under the DPoP scheme, then a new proof for it.
+    await l.request.fill('GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: DPoP x');
+    await l.press('Copy the last token into the request');
+    assert.match(await l.request.inputValue(), new RegExp(`^Authorization: DPoP ${token}$`, 'm'));
+    await l.press('Add DPoP proof');
+    const second = proofOf(await l.request.inputValue());
+    assert.notEqual(part(second, 1).jti, part(first, 1).jti);
+    assert.equal(part(second, 1).htu, 'https://ledger.example.com/ledger/entries');
+    assert.equal(part(second, 1).ath, crypto.createHash('sha256').update(token).digest('base64url'));
+    assert.match(await l.send(), /^HTTP\/1\.1 200 OK\n/);
+    assert.match(await l.section.locator('.lab-progress').textContent(), /^Done ✓/);
+    // The same proof again is a replay; the token as Bearer is refused.
+    assert.match(await l.send(), /^HTTP\/1\.1 401 Unauthorized\nWWW-Authenticate: DPoP realm="ledger", error="invalid_dpop_proof", algs="RS256"/);
+    assert.match(await l.why.textContent(), /already accepted/);
+    assert.match(await l.send(`GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: Bearer ${token}`), /^HTTP\/1\.1 401 Unauthorized\nWWW-Authenticate: Bearer realm="ledger", error="invalid_token"/);
+    assert.match(await l.why.textContent(), /RFC 9449 §7\.2/);
     onlyOwnOrigin(requests);
     assert.deepEqual(problems, [], listing('problems', problems));
   });

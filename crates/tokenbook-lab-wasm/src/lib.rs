@@ -113,6 +113,14 @@ impl LabSession {
         self.lab.last_token().unwrap_or_default().to_owned()
     }
 
+    /// A DPoP proof for the request `text` (its method and URL, and `ath`
+    /// when it sends a token under the DPoP scheme), signed now with
+    /// billing-service's FAKE key.
+    #[wasm_bindgen(js_name = dpopProof)]
+    pub fn dpop_proof(&mut self, text: &str) -> Result<String, JsError> {
+        self.lab.dpop_proof_for(text).map_err(|e| JsError::new(&e))
+    }
+
     /// A fresh client assertion for `client_id`: `method` is
     /// `private_key_jwt` or `client_secret_jwt`.
     #[wasm_bindgen(js_name = clientAssertion)]

@@ -21,7 +21,9 @@ extern "C" {
         key: &str,
         kid: &str,
         typ: &str,
+        jwk: &str,
     ) -> Result<String, JsValue>;
+
     #[wasm_bindgen(catch, js_namespace = ["tokenbook", "tokens"], js_name = publicJwk)]
     fn public_jwk(public_pem: &str, kid: &str) -> Result<String, JsValue>;
 
@@ -65,12 +67,25 @@ impl TokenTools for Playground {
         let claims = claims.to_string();
         let kid = kid.unwrap_or_default();
         text(match key {
-            SigningKey::Rs256 { private_pem } => sign_jwt(&claims, "RS256", private_pem, kid, typ),
+            SigningKey::Rs256 { private_pem } => {
+                sign_jwt(&claims, "RS256", private_pem, kid, typ, "")
+            }
             SigningKey::Hs256 { secret } => {
                 let secret = std::str::from_utf8(secret).map_err(|error| error.to_string())?;
-                sign_jwt(&claims, "HS256", secret, kid, typ)
+                sign_jwt(&claims, "HS256", secret, kid, typ, "")
             }
         })
+    }
+
+    fn sign_with_jwk(
+        &self,
+        claims: &Value,
+        private_pem: &str,
+        typ: &str,
+        jwk: &Value,
+    ) -> Result<String, String> {
+        let (claims, jwk) = (claims.to_string(), jwk.to_string());
+        text(sign_jwt(&claims, "RS256", private_pem, "", typ, &jwk))
     }
 
     fn public_jwk(&self, public_pem: &str, kid: &str) -> Result<Value, String> {

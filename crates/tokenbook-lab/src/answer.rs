@@ -16,10 +16,14 @@ pub struct IssuedToken {
     pub scope: String,
     /// Its audiences (`aud`).
     pub audience: Vec<String>,
-    /// The key id it was signed with.
+    /// The key id it was signed with; empty for an opaque token.
     pub kid: String,
+    /// Whether it is opaque (a handle for introspection) rather than a JWT.
+    pub opaque: bool,
     /// Whether it is bound to a client certificate (`cnf.x5t#S256`).
     pub certificate_bound: bool,
+    /// Whether it is bound to a DPoP key (`cnf.jkt`, RFC 9449 §6).
+    pub dpop_bound: bool,
     /// Its lifetime in seconds (`expires_in`).
     pub expires_in: i64,
 }
@@ -46,9 +50,17 @@ pub struct Outcome {
     pub failed_check: Option<String>,
     /// What introspection said of the token (`active`, RFC 7662 §2.2).
     pub active: Option<bool>,
+    /// Whether the token concerned is one the authorization server issued
+    /// and has revoked (RFC 7009): at the revocation endpoint, `true` when
+    /// it revoked a token it issued; at the API, whether the token carried
+    /// is a revoked one. `None` for a token the server never issued.
+    pub revoked: Option<bool>,
     /// The platform whose token the client authenticated with (workload
     /// identity federation, lesson 10).
     pub federated_issuer: Option<String>,
+    /// Whether the token issued, or accepted by the API, is DPoP-bound
+    /// (RFC 9449): `None` when none was issued or accepted.
+    pub dpop: Option<bool>,
 }
 
 /// One answer of the lab.

@@ -212,7 +212,7 @@ fn check_signature_and_names(
 /// Whether `assertion`'s signature verifies with `key` under `algorithm`:
 /// the validator's signature check alone, since the claims are checked
 /// here, against the lab's clock and the assertion rules.
-fn signature_verifies(assertion: &str, key: KeyInput, algorithm: &str) -> bool {
+pub(crate) fn signature_verifies(assertion: &str, key: KeyInput, algorithm: &str) -> bool {
     let report = tools().validate(
         assertion,
         &ValidationOptions {

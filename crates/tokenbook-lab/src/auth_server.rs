@@ -88,11 +88,12 @@ fn metadata() -> Reply {
         "revocation_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256"],
         "scopes_supported": scopes,
         "tls_client_certificate_bound_access_tokens": true,
+        "dpop_signing_alg_values_supported": [crate::dpop::ALGORITHM],
     });
     Reply::new(
         Response::json(200, &body),
         format!(
-            "200: the authorization server's metadata (RFC 8414 §2), at the well-known path under its issuer (§3). A client reads its endpoints from here instead of hard-coding them, and checks that issuer is exactly {ISSUER}, the issuer it started from (§3.3). response_types_supported, which §2 requires, is empty: this server has no authorization endpoint, so no response type (RFC 8414 did not foresee a server without one). The *_auth_signing_alg_values_supported members list RS256 and HS256 because the JWT authentication methods are offered (§2)."
+            "200: the authorization server's metadata (RFC 8414 §2), at the well-known path under its issuer (§3). A client reads its endpoints from here instead of hard-coding them, and checks that issuer is exactly {ISSUER}, the issuer it started from (§3.3). response_types_supported, which §2 requires, is empty: this server has no authorization endpoint, so no response type (RFC 8414 did not foresee a server without one). The *_auth_signing_alg_values_supported members list RS256 and HS256 because the JWT authentication methods are offered (§2); dpop_signing_alg_values_supported, those of DPoP proofs (RFC 9449 §5.1)."
         ),
     )
 }
@@ -157,65 +158,86 @@ fn unauthorized_caller(mut reply: Reply) -> Reply {
     reply
 }
 
-/// RFC 7662 §2: is this token active, and what does it say?
-fn introspect(state: &mut State, request: &Request) -> Reply {
-    let (caller, token) = match token_parameter(
-        state,
-        request,
-        "The introspection endpoint",
-        "RFC 7662 §2.1",
-    ) {
-        Ok(found) => found,
-        Err(reply) => return reply,
+/// What introspection tells a protected resource of a token (RFC 7662
+/// §2.2): the response's members, and why, in words.
+pub(crate) struct Introspection {
+    /// `active`, and for an active token what it says.
+    pub(crate) body: Value,
+    /// Why the token is active or not.
+    pub(crate) why: String,
+}
+
+impl Introspection {
+    /// Whether the token is active.
+    pub(crate) fn active(&self) -> bool {
+        self.body["active"] == true
+    }
+}
+
+/// RFC 7662 §2.2: whether `token`, a JWT or an opaque token, is active, as
+/// the server answers the protected resource `caller_id`.
+pub(crate) fn introspection(state: &State, caller_id: &str, token: &str) -> Introspection {
+    let (claims, usable, revoked, kind) = match state.opaque(token) {
+        Some((record, claims)) => (
+            claims.clone(),
+            state.now < record.exp,
+            record.revoked,
+            "an opaque token this server issued, unexpired",
+        ),
+        None => {
+            let report = tools().validate(
+                token,
+                &ValidationOptions {
+                    key: KeyInput::Jwk(jwks(state.phase()).to_string()),
+                    expected_issuer: Some(ISSUER.to_owned()),
+                    allowed_algorithms: vec!["RS256".to_owned()],
+                    leeway_seconds: 0,
+                    ..ValidationOptions::at(state.now)
+                },
+            );
+            let claims = tools()
+                .decode(token)
+                .map(|d| d.payload)
+                .unwrap_or(Value::Null);
+            let record = claims["jti"].as_str().and_then(|jti| state.issued.get(jti));
+            (
+                claims.clone(),
+                report.valid && record.is_some(),
+                record.is_some_and(|r| r.revoked),
+                "a token this server issued, signed by it, unexpired",
+            )
+        }
     };
-    let token = token.as_str();
-    let report = tools().validate(
-        token,
-        &ValidationOptions {
-            key: KeyInput::Jwk(jwks(state.phase()).to_string()),
-            expected_issuer: Some(ISSUER.to_owned()),
-            allowed_algorithms: vec!["RS256".to_owned()],
-            leeway_seconds: 0,
-            ..ValidationOptions::at(state.now)
-        },
-    );
-    let claims = tools()
-        .decode(token)
-        .map(|d| d.payload)
-        .unwrap_or(Value::Null);
-    let record = claims["jti"].as_str().and_then(|jti| state.issued.get(jti));
-    let caller_id = caller.registration.client.id;
     let for_caller =
         crate::world::introspects_for(caller_id).is_some_and(|audience| match &claims["aud"] {
             Value::String(one) => one == audience,
             Value::Array(many) => many.iter().any(|a| a.as_str() == Some(audience)),
             _ => false,
         });
-    let inactive = |why: &str| {
-        let mut reply = Reply::new(
-            no_store(Response::json(200, &json!({"active": false}))),
-            format!(
-                "200 with active false: {why} RFC 7662 §2.2 answers every inactive token alike, without saying why, so that introspection tells an attacker nothing."
-            ),
-        );
-        reply.outcome.auth_method = Some(caller.method);
-        reply.outcome.active = Some(false);
-        reply
+    let inactive = |why: String| Introspection {
+        body: json!({"active": false}),
+        why,
     };
     if !for_caller {
-        return inactive(&format!(
+        return inactive(format!(
             "{caller_id} is not a protected resource this token is addressed to. Introspection is for the API that received a token (RFC 7662 §2.1); this server lets a resource introspect only the tokens meant for it, and answers any other request as for an inactive token (§2.2, §4)."
         ));
     }
-    let Some(record) = record.filter(|_| report.valid) else {
+    if !usable {
         return inactive(
-            "the token is not one this server issued and still valid (its signature, issuer or expiry fails).",
+            "the token is not one this server issued and still valid (for a JWT: its signature, issuer or expiry fails; an opaque token: unknown or expired).".to_owned(),
         );
-    };
-    if record.revoked {
-        return inactive("the token was revoked (RFC 7009).");
     }
-    let mut body = json!({"active": true, "token_type": "Bearer"});
+    if revoked {
+        return inactive("the token was revoked (RFC 7009).".to_owned());
+    }
+    // RFC 9449 §6.2: a DPoP-bound token is introspected as token_type DPoP.
+    let token_type = if claims["cnf"]["jkt"].is_string() {
+        "DPoP"
+    } else {
+        "Bearer"
+    };
+    let mut body = json!({"active": true, "token_type": token_type});
     for name in [
         "scope",
         "client_id",
@@ -231,16 +253,40 @@ fn introspect(state: &mut State, request: &Request) -> Reply {
             body[name] = value.clone();
         }
     }
-    let mut reply = Reply::new(
-        no_store(Response::json(200, &body)),
+    Introspection {
+        body,
+        why: format!("{kind} and not revoked"),
+    }
+}
+
+/// RFC 7662 §2: is this token active, and what does it say?
+fn introspect(state: &mut State, request: &Request) -> Reply {
+    let (caller, token) = match token_parameter(
+        state,
+        request,
+        "The introspection endpoint",
+        "RFC 7662 §2.1",
+    ) {
+        Ok(found) => found,
+        Err(reply) => return reply,
+    };
+    let caller_id = caller.registration.client.id;
+    let found = introspection(state, caller_id, &token);
+    let explanation = if found.active() {
         format!(
-            "200 with active true: {} authenticated ({}) and asked about a token this server issued, signed by it, unexpired and not revoked; the answer carries its claims (RFC 7662 §2.2). An API that introspects learns about revocation at once; one that validates JWTs locally does not.",
-            caller.registration.client.id,
-            caller.method.name()
-        ),
-    );
+            "200 with active true: {caller_id} authenticated ({}) and asked about {}; the answer carries its claims (RFC 7662 §2.2). An API that introspects learns about revocation at once; one that validates JWTs locally does not.",
+            caller.method.name(),
+            found.why
+        )
+    } else {
+        format!(
+            "200 with active false: {} RFC 7662 §2.2 answers every inactive token alike, without saying why, so that introspection tells an attacker nothing.",
+            found.why
+        )
+    };
+    let mut reply = Reply::new(no_store(Response::json(200, &found.body)), explanation);
     reply.outcome.auth_method = Some(caller.method);
-    reply.outcome.active = Some(true);
+    reply.outcome.active = Some(found.active());
     reply
 }
 
@@ -251,13 +297,10 @@ fn revoke(state: &mut State, request: &Request) -> Reply {
             Ok(found) => found,
             Err(reply) => return reply,
         };
-    let token = token.as_str();
-    let jti = tools()
-        .decode(token)
-        .ok()
-        .and_then(|d| d.payload["jti"].as_str().map(str::to_owned));
     let caller_id = caller.registration.client.id;
-    let explanation = match jti.as_deref().and_then(|jti| state.issued.get_mut(jti)) {
+    let key = record_key(state, &token);
+    let known = key.is_some();
+    let explanation = match key.and_then(|key| state.issued.get_mut(&key)) {
         Some(record) if record.client_id != caller_id => {
             // Not invalid_request (the request is well formed), and the
             // description does not say whose token it is.
@@ -281,5 +324,19 @@ fn revoke(state: &mut State, request: &Request) -> Reply {
     };
     let mut reply = Reply::new(Response::new(200), explanation);
     reply.outcome.auth_method = Some(caller.method);
+    reply.outcome.revoked = known.then_some(true);
     reply
+}
+
+/// Where `token` is kept among the issued tokens, if this server issued
+/// it: a JWT by its `jti`, an opaque token by itself. The signature is not
+/// checked: a JWT with another's `jti` finds that record, which is why
+/// every use of a record also checks the token.
+pub(crate) fn record_key(state: &State, token: &str) -> Option<String> {
+    if state.opaque(token).is_some() {
+        return Some(token.to_owned());
+    }
+    let decoded = tools().decode(token).ok()?;
+    let jti = decoded.payload["jti"].as_str()?;
+    state.issued.contains_key(jti).then(|| jti.to_owned())
 }

@@ -28,7 +28,8 @@
 //! and `certificate` (`""` for none); per goal `says` (the goal in the
 //! author's words) and the conditions `host`, `method`, `path`, `status`,
 //! `error`, `auth_method`, `scope`, `audience`, `certificate_bound`, `kid`,
-//! `failed_check` and `active`. A goal is met when one answer meets all its
+//! `opaque`, `failed_check`, `active`, `revoked`, `federated_issuer` and
+//! `dpop`. A goal is met when one answer meets all its
 //! conditions; the exercise is done when every goal is met.
 
 use serde::Deserialize;
@@ -98,15 +99,24 @@ pub struct Goal {
     /// The key id the issued token was signed with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
+    /// Whether the issued token is opaque (not a JWT).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opaque: Option<bool>,
     /// The check that refused a token at the API.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_check: Option<String>,
     /// What introspection said of the token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+    /// Whether the token concerned was revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<bool>,
     /// The platform whose token the client authenticated with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub federated_issuer: Option<String>,
+    /// Whether the token issued or accepted is DPoP-bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpop: Option<bool>,
 }
 
 fn sorted_scopes(scopes: &str) -> Vec<&str> {
@@ -146,9 +156,14 @@ impl Goal {
                 .certificate_bound
                 .is_none_or(|b| issued.is_some_and(|t| t.certificate_bound == b))
             && eq(&self.kid, issued.map(|t| t.kid.as_str()))
+            && self
+                .opaque
+                .is_none_or(|o| issued.is_some_and(|t| t.opaque == o))
             && eq(&self.failed_check, outcome.failed_check.as_deref())
             && self.active.is_none_or(|a| outcome.active == Some(a))
+            && self.revoked.is_none_or(|r| outcome.revoked == Some(r))
             && eq(&self.federated_issuer, outcome.federated_issuer.as_deref())
+            && self.dpop.is_none_or(|d| outcome.dpop == Some(d))
     }
 
     /// The goal in words.
@@ -189,6 +204,11 @@ impl Goal {
         if let Some(kid) = &self.kid {
             parts.push(format!("signed with key {kid}"));
         }
+        match self.opaque {
+            Some(true) => parts.push("an opaque token".to_owned()),
+            Some(false) => parts.push("a JWT".to_owned()),
+            None => {}
+        }
         if let Some(check) = &self.failed_check {
             parts.push(format!("refused by the {check} check"));
         }
@@ -197,8 +217,20 @@ impl Goal {
             Some(false) => parts.push("saying the token is not active".to_owned()),
             None => {}
         }
+        match self.revoked {
+            Some(true) => parts.push("for a token the server issued and revoked".to_owned()),
+            Some(false) => {
+                parts.push("for a token the server issued and has not revoked".to_owned())
+            }
+            None => {}
+        }
         if let Some(issuer) = &self.federated_issuer {
             parts.push(format!("authenticated by a platform token from {issuer}"));
+        }
+        match self.dpop {
+            Some(true) => parts.push("with a DPoP-bound token".to_owned()),
+            Some(false) => parts.push("with a bearer token, not DPoP-bound".to_owned()),
+            None => {}
         }
         parts.join(", ")
     }
@@ -599,8 +631,10 @@ Authorization: Bearer {{access_token}}
             client_id: "billing-service".into(),
             scope: "ledger:read ledger:write".into(),
             audience: vec!["https://ledger.example.com".into()],
+            opaque: false,
             kid: "auth-2026-01".into(),
             certificate_bound: false,
+            dpop_bound: false,
             expires_in: 600,
         });
         assert!(goal.met_by(&outcome));

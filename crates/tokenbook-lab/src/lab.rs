@@ -120,8 +120,29 @@ impl Lab {
     }
 
     /// `text` with its placeholders filled (`placeholders`): the last
-    /// token issued, fresh client assertions. `Err` says what is missing.
+    /// token issued, fresh client assertions, DPoP proofs. `Err` says what
+    /// is missing.
     pub fn fill(&mut self, text: &str) -> Result<String, String> {
+        let filled = self.fill_all_but_proofs(text)?;
+        let found = crate::placeholders::find(&filled).map_err(|(_, why)| why)?;
+        if found.is_empty() {
+            return Ok(filled);
+        }
+        // A proof names the request it goes with: made once the rest of
+        // the request (its token) is known.
+        let mut with_proofs = String::with_capacity(filled.len() + 1024);
+        let mut from = 0;
+        for placeholder in found {
+            with_proofs.push_str(&filled[from..placeholder.range.start]);
+            with_proofs.push_str(&self.dpop_proof_for(&filled)?);
+            from = placeholder.range.end;
+        }
+        with_proofs.push_str(&filled[from..]);
+        Ok(with_proofs)
+    }
+
+    /// `text` with every placeholder filled but `{{dpop_proof}}`.
+    fn fill_all_but_proofs(&mut self, text: &str) -> Result<String, String> {
         let found = crate::placeholders::find(text).map_err(|(_, why)| why)?;
         let mut filled = String::with_capacity(text.len());
         let mut from = 0;
@@ -134,6 +155,7 @@ impl Lab {
                 })?,
                 "private_key_jwt" => self.client_assertion(client, AuthMethod::PrivateKeyJwt)?,
                 "k8s_token" => self.platform_token(placeholder.argument.unwrap_or(ISSUER))?,
+                "dpop_proof" => text[placeholder.range.clone()].to_owned(),
                 _ => self.client_assertion(client, AuthMethod::ClientSecretJwt)?,
             };
             filled.push_str(&value);
@@ -141,6 +163,42 @@ impl Lab {
         }
         filled.push_str(&text[from..]);
         Ok(filled)
+    }
+
+    /// A DPoP proof for the request `text`: its method and URL, and `ath`
+    /// when it sends a token under the DPoP scheme (its placeholders
+    /// filled first), signed now with billing-service's FAKE key:
+    /// what the editor's helper adds.
+    pub fn dpop_proof_for(&mut self, text: &str) -> Result<String, String> {
+        let filled = self.fill_all_but_proofs(text)?;
+        let request = parse_request(&filled).map_err(|refusal| {
+            format!(
+                "A DPoP proof names the request's method and URL, but this request cannot be read: {}",
+                refusal.explanation
+            )
+        })?;
+        let token = match request.header_values("authorization").as_slice() {
+            [one] => one
+                .split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("dpop"))
+                .map(|(_, token)| token.trim().to_owned()),
+            _ => None,
+        };
+        let url = crate::dpop::request_url(&request);
+        self.dpop_proof(&request.method, &url, token.as_deref())
+    }
+
+    /// A DPoP proof (RFC 9449 §4.2) for `method` on `url`, with `ath` of
+    /// `access_token` when given, signed at the lab's time with
+    /// billing-service's FAKE key and a new `jti`.
+    pub fn dpop_proof(
+        &mut self,
+        method: &str,
+        url: &str,
+        access_token: Option<&str>,
+    ) -> Result<String, String> {
+        let jti = format!("FAKE-jti-dpop-{}", self.state.next_number());
+        crate::dpop::sign_proof(method, url, access_token, self.state.now, &jti)
     }
 
     /// The token the simulated cluster (`https://k8s.example.com`, lesson

@@ -28,6 +28,7 @@ mod api;
 mod assertion;
 mod auth_server;
 mod client_auth;
+mod dpop;
 mod exercise;
 mod form;
 mod http;

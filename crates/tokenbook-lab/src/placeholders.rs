@@ -2,18 +2,22 @@
 //! `{{access_token}}` (the last token issued), `{{private_key_jwt}}` and
 //! `{{client_secret_jwt}}` (a fresh client assertion for
 //! `billing-service`; `{{client_secret_jwt:report-job}}` names another
-//! client), and `{{k8s_token}}` (the simulated cluster's token for
+//! client), `{{k8s_token}}` (the simulated cluster's token for
 //! billing-service's pod, addressed to `auth.example.com`;
-//! `{{k8s_token:AUDIENCE}}` asks for another audience, lesson 10). Worked
+//! `{{k8s_token:AUDIENCE}}` asks for another audience, lesson 10), and
+//! `{{dpop_proof}}` (a DPoP proof signed with billing-service's FAKE
+//! key for the request's method and URL, with `ath` when the request sends
+//! a token under the DPoP scheme, lesson 11). Worked
 //! solutions use them where a value depends on the lab's clock, so they
 //! stay correct whenever they run.
 
 /// The placeholder names, for messages.
-pub const PLACEHOLDERS: [&str; 4] = [
+pub const PLACEHOLDERS: [&str; 5] = [
     "access_token",
     "private_key_jwt",
     "client_secret_jwt",
     "k8s_token",
+    "dpop_proof",
 ];
 
 /// One placeholder found in a text: its byte range, name and argument.

@@ -1,6 +1,6 @@
 //! What the simulated servers remember between requests: the lab's clock
 //! (moved only by the reader: no system time), the client certificate the
-//! reader presents, the assertion `jti`s already used, the tokens issued
+//! reader presents, the assertion and DPoP proof `jti`s already used, the tokens issued
 //! and revoked, and the ledger's entries.
 
 use std::collections::BTreeMap;
@@ -15,6 +15,9 @@ pub(crate) struct Record {
     pub(crate) client_id: String,
     pub(crate) exp: i64,
     pub(crate) revoked: bool,
+    /// For an opaque token, what it stands for: the claims introspection
+    /// answers with (a JWT carries its own).
+    pub(crate) opaque_claims: Option<Value>,
 }
 
 /// The servers' memory.
@@ -28,7 +31,10 @@ pub(crate) struct State {
     pub(crate) certificate: Option<&'static Certificate>,
     /// Accepted assertion `jti`s and their `exp`.
     pub(crate) seen_assertions: BTreeMap<String, i64>,
-    /// Issued tokens by `jti`.
+    /// Accepted DPoP proof `jti`s and until when a proof made then is
+    /// still taken (its `iat` plus the proof window, RFC 9449 §11.1).
+    pub(crate) seen_proofs: BTreeMap<String, i64>,
+    /// Issued tokens: a JWT by its `jti`, an opaque token by itself.
     pub(crate) issued: BTreeMap<String, Record>,
     /// The last access token issued.
     pub(crate) last_token: Option<String>,
@@ -45,6 +51,7 @@ impl State {
             now,
             certificate: None,
             seen_assertions: BTreeMap::new(),
+            seen_proofs: BTreeMap::new(),
             issued: BTreeMap::new(),
             last_token: None,
             entries: vec![
@@ -66,10 +73,18 @@ impl State {
         self.counter
     }
 
-    /// Forgets assertion `jti`s that can no longer be replayed.
+    /// What the opaque `token` stands for, if this server issued it.
+    pub(crate) fn opaque(&self, token: &str) -> Option<(&Record, &Value)> {
+        let record = self.issued.get(token)?;
+        Some((record, record.opaque_claims.as_ref()?))
+    }
+
+    /// Forgets assertion and proof `jti`s that can no longer be replayed:
+    /// the assertion has expired, the proof is older than a server takes.
     pub(crate) fn forget_expired_assertions(&mut self) {
         let now = self.now;
         self.seen_assertions
             .retain(|_, exp| *exp + tokenbook_token::facts::LEEWAY_SECONDS > now);
+        self.seen_proofs.retain(|_, until| *until >= now);
     }
 }

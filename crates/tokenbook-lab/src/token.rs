@@ -2,19 +2,27 @@
 //! grant only. It reads the form, authenticates the client
 //! (`client_auth`), applies each client's scope policy (§3.3) and resource
 //! indicators (RFC 8707), and issues an RFC 9068 JWT access token, bound to
-//! the client certificate under `tls_client_auth` (RFC 8705 §3).
+//! the client certificate under `tls_client_auth` (RFC 8705 §3) and to
+//! the key of a DPoP proof sent with the request (RFC 9449 §5), or an
+//! opaque one to a client registered for those (RFC 7662, lesson 05).
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 use tokenbook_token::ACCESS_TOKEN_TYPE;
-use tokenbook_token::facts::{Api, CLIENTS, Client, ISSUER, LEDGER_API, REPORTS_API};
+use tokenbook_token::facts::{
+    Api, CLIENTS, Client, ISSUER, LEDGER_API, REPORTS_API, TOKEN_ENDPOINT,
+};
 
 use crate::answer::{IssuedToken, Reply, method_not_allowed, no_store, oauth_error};
 use crate::client_auth::{Authenticated, authenticate_client};
+use crate::dpop::{self, Expected, Proof};
 use crate::form::{Params, decode_form};
 use crate::http::{Request, Response};
 use crate::state::{Record, State};
 use crate::tokens::{SigningKey, tools};
-use crate::world::{AuthMethod, signing_key};
+use crate::world::{AuthMethod, TokenFormat, signing_key};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -108,7 +116,26 @@ pub(crate) fn token_endpoint(state: &mut State, request: &Request) -> Reply {
         Ok(grant) => grant,
         Err(reply) => return with_method(reply, client.method),
     };
-    issue(state, &client, &grant)
+    let expected = Expected {
+        method: "POST",
+        url: TOKEN_ENDPOINT.to_owned(),
+        access_token: None,
+    };
+    let proof = match dpop::check(state, request, &expected) {
+        Ok(proof) => proof,
+        Err(why) => {
+            let reply = oauth_error(
+                400,
+                "invalid_dpop_proof",
+                "The DPoP proof is invalid",
+                format!(
+                    "{why} So: invalid_dpop_proof, and no token (RFC 9449 §5). Make a new proof, or send none for a bearer token."
+                ),
+            );
+            return with_method(reply, client.method);
+        }
+    };
+    issue(state, &client, &grant, proof.as_ref())
 }
 
 fn with_method(mut reply: Reply, method: AuthMethod) -> Reply {
@@ -285,11 +312,22 @@ fn resource(params: &Params) -> Result<Option<&'static Api>, Reply> {
     Ok(named)
 }
 
-/// Signs and returns the token (RFC 6749 §4.4.3, §5.1; RFC 9068 §2).
-fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
+/// A new opaque token: a random-looking handle that means nothing outside
+/// this server (lesson 05). The lab is deterministic, so it is a hash of
+/// the lab's start and a counter, not a secret random value.
+fn opaque_token(state: &mut State) -> String {
+    let number = state.next_number();
+    let seed = format!("FAKE opaque token {} {number}", state.start);
+    let digest = Sha256::digest(seed.as_bytes());
+    format!("opaque-FAKE-{}", URL_SAFE_NO_PAD.encode(&digest[..15]))
+}
+
+/// Issues the token, a signed JWT or an opaque handle as the client is
+/// registered (RFC 6749 §4.4.3, §5.1; RFC 9068 §2; RFC 7662).
+fn issue(state: &mut State, client: &Authenticated, grant: &Grant, proof: Option<&Proof>) -> Reply {
     let registered = client.registration.client;
+    let opaque = client.registration.tokens == TokenFormat::Opaque;
     let key = signing_key(state.phase());
-    let jti = format!("FAKE-jti-lab-{}", state.next_number());
     let scope = grant.scopes.join(" ");
     let audience: Vec<&str> = grant.audience.iter().map(|api| api.identifier).collect();
     let mut claims = Map::new();
@@ -307,36 +345,44 @@ fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
     claims.insert("scope".into(), json!(scope));
     claims.insert("iat".into(), json!(state.now));
     claims.insert("exp".into(), json!(state.now + registered.token_lifetime));
-    claims.insert("jti".into(), json!(jti));
     let bound = client.method == AuthMethod::TlsClientAuth;
-    if let (true, Some(certificate)) = (bound, state.certificate) {
-        claims.insert("cnf".into(), json!({"x5t#S256": certificate.thumbprint()}));
+    if let Some(cnf) = confirmation(state, bound, proof) {
+        claims.insert("cnf".into(), cnf);
     }
-    let token = match tools().sign(
-        &Value::Object(claims),
-        SigningKey::Rs256 {
-            private_pem: key.private_pem,
-        },
-        Some(key.kid),
-        ACCESS_TOKEN_TYPE,
-    ) {
-        Ok(token) => token,
-        Err(error) => {
-            return oauth_error(400, "invalid_request", "The lab could not sign", error);
+    let (token, key_name, opaque_claims) = if opaque {
+        let token = opaque_token(state);
+        (token.clone(), token, Some(Value::Object(claims)))
+    } else {
+        let jti = format!("FAKE-jti-lab-{}", state.next_number());
+        claims.insert("jti".into(), json!(jti));
+        match tools().sign(
+            &Value::Object(claims),
+            SigningKey::Rs256 {
+                private_pem: key.private_pem,
+            },
+            Some(key.kid),
+            ACCESS_TOKEN_TYPE,
+        ) {
+            Ok(token) => (token, jti, None),
+            Err(error) => {
+                return oauth_error(400, "invalid_request", "The lab could not sign", error);
+            }
         }
     };
     state.issued.insert(
-        jti,
+        key_name,
         Record {
             client_id: registered.id.to_owned(),
             exp: state.now + registered.token_lifetime,
             revoked: false,
+            opaque_claims,
         },
     );
     state.last_token = Some(token.clone());
     let mut body = Map::new();
     body.insert("access_token".into(), json!(token));
-    body.insert("token_type".into(), json!("Bearer"));
+    let token_type = if proof.is_some() { "DPoP" } else { "Bearer" };
+    body.insert("token_type".into(), json!(token_type));
     body.insert("expires_in".into(), json!(registered.token_lifetime));
     if grant.requested.as_deref() != Some(scope.as_str()) {
         body.insert("scope".into(), json!(scope));
@@ -346,13 +392,25 @@ fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
     } else {
         ""
     };
+    let what = if opaque {
+        format!(
+            "an opaque access token: a random handle that tells its holder nothing, since {} is registered for opaque tokens. The server keeps what it stands for (iss, sub, aud {}, client_id, scope {scope}, iat, exp) and tells it only to a protected resource that asks by introspection (RFC 7662 §2.2, lesson 05)",
+            registered.id,
+            audience.join(" and "),
+        )
+    } else {
+        format!(
+            "an access token: a JWT with typ at+jwt and iss, sub (the client itself), aud {}, client_id, scope {scope}, iat, exp and jti (RFC 9068 §2), signed with key {}",
+            audience.join(" and "),
+            key.kid,
+        )
+    };
     let explanation = format!(
-        "200: {} proved who it is with {} ({}), asked for the client credentials grant (RFC 6749 §4.4.2) and got an access token: a JWT with typ at+jwt and iss, sub (the client itself), aud {}, client_id, scope {scope}, iat, exp and jti (RFC 9068 §2), signed with key {}. token_type is Bearer (RFC 6750), expires_in {} s; there is no refresh token, since the client can simply ask again (RFC 6749 §4.4.3); Cache-Control: no-store keeps it out of caches (§5.1).{binding} {}",
+        "200: {} proved who it is with {} ({}), asked for the client credentials grant (RFC 6749 §4.4.2) and got {what}. {}, expires_in {} s; there is no refresh token, since the client can simply ask again (RFC 6749 §4.4.3); Cache-Control: no-store keeps it out of caches (§5.1).{binding} {}",
         registered.id,
         client.method.name(),
         method_section(client.method),
-        audience.join(" and "),
-        key.kid,
+        token_type_note(proof),
         registered.token_lifetime,
         grant.note
     );
@@ -362,15 +420,47 @@ fn issue(state: &mut State, client: &Authenticated, grant: &Grant) -> Reply {
     );
     reply.outcome.auth_method = Some(client.method);
     reply.outcome.federated_issuer = client.federated.map(str::to_owned);
+    reply.outcome.dpop = Some(proof.is_some());
     reply.outcome.issued = Some(IssuedToken {
         client_id: registered.id.to_owned(),
         scope,
         audience: audience.iter().map(|a| (*a).to_owned()).collect(),
-        kid: key.kid.to_owned(),
+        kid: if opaque {
+            String::new()
+        } else {
+            key.kid.to_owned()
+        },
+        opaque,
         certificate_bound: bound,
+        dpop_bound: proof.is_some(),
         expires_in: registered.token_lifetime,
     });
     reply
+}
+
+/// The token's `cnf` claim (RFC 7800): the certificate's thumbprint when
+/// it is `bound` to it (RFC 8705 §3.1), the DPoP key's (RFC 9449 §6.1), or
+/// both; `None` for an unbound token.
+fn confirmation(state: &State, bound: bool, proof: Option<&Proof>) -> Option<Value> {
+    let mut cnf = Map::new();
+    if let (true, Some(certificate)) = (bound, state.certificate) {
+        cnf.insert("x5t#S256".into(), json!(certificate.thumbprint()));
+    }
+    if let Some(proof) = proof {
+        cnf.insert("jkt".into(), json!(proof.jkt));
+    }
+    (!cnf.is_empty()).then_some(Value::Object(cnf))
+}
+
+/// What the response's `token_type` says, in words.
+fn token_type_note(proof: Option<&Proof>) -> String {
+    match proof {
+        Some(proof) => format!(
+            "token_type is DPoP: the token is bound to the proof's key, its SHA-256 thumbprint (RFC 7638) in cnf jkt ({}); an API takes it only with a new proof by that key (RFC 9449 §5, §6.1)",
+            proof.jkt
+        ),
+        None => "token_type is Bearer (RFC 6750)".to_owned(),
+    }
 }
 
 fn method_section(method: AuthMethod) -> &'static str {

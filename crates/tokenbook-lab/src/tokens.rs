@@ -1,6 +1,7 @@
 //! The token operations the lab borrows from tokenbook-token: reading a
-//! JWT, validating it as the playground does, signing one, and a public
-//! key's JWK. Natively they are tokenbook-token's own functions. The
+//! JWT, validating it as the playground does, and signing one (with a
+//! `kid`, or with the public key in the header as a DPoP proof), and a
+//! public key's JWK. Natively they are tokenbook-token's own functions. The
 //! browser already has them in the playground's WebAssembly module, so the
 //! lab's module does not carry them a second time: it installs
 //! [`TokenTools`] that call that module instead (see tokenbook-lab-wasm).
@@ -47,6 +48,15 @@ pub trait TokenTools: Sync {
         key: SigningKey<'_>,
         kid: Option<&str>,
         typ: &str,
+    ) -> Result<String, String>;
+    /// A JWT of `claims`, RS256 with this PKCS#1 private key, whose header
+    /// carries `typ` and the public key `jwk` (a DPoP proof, RFC 9449 §4.2).
+    fn sign_with_jwk(
+        &self,
+        claims: &Value,
+        private_pem: &str,
+        typ: &str,
+        jwk: &Value,
     ) -> Result<String, String>;
     /// The JWK of an RSA public key in PEM, with `kid`.
     fn public_jwk(&self, public_pem: &str, kid: &str) -> Result<Value, String>;
@@ -106,6 +116,17 @@ impl TokenTools for Native {
         .map_err(|error| error.message)
     }
 
+    fn sign_with_jwk(
+        &self,
+        claims: &Value,
+        private_pem: &str,
+        typ: &str,
+        jwk: &Value,
+    ) -> Result<String, String> {
+        tokenbook_token::sign_rs256_with_jwk(claims, private_pem, typ, jwk)
+            .map_err(|error| error.message)
+    }
+
     fn public_jwk(&self, public_pem: &str, kid: &str) -> Result<Value, String> {
         tokenbook_token::public_jwk(public_pem, kid).map_err(|error| error.message)
     }
@@ -137,6 +158,10 @@ impl TokenTools for Missing {
         _: Option<&str>,
         _: &str,
     ) -> Result<String, String> {
+        Err(MISSING.to_owned())
+    }
+
+    fn sign_with_jwk(&self, _: &Value, _: &str, _: &str, _: &Value) -> Result<String, String> {
         Err(MISSING.to_owned())
     }
 

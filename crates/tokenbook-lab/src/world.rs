@@ -1,7 +1,8 @@
 //! What the lab adds to the course's facts (`tokenbook_token::facts`): the
 //! authorization server's two FAKE signing keys and when it rotates from
 //! one to the other, how each client is registered (its authentication
-//! methods, its assertion key, its certificate's subject), and the
+//! methods, its assertion key, its certificate's subject, whether its
+//! tokens are JWTs or opaque), the lab's own client `ledger-api`, and the
 //! simulated FAKE client certificates the reader can present.
 //!
 //! Every key and certificate here is FAKE and published on purpose.
@@ -11,8 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokenbook_token::facts::{
-    BILLING_SERVICE, BILLING_SERVICE_ASSERTION_KEY_ID, Client, NEXT_SIGNING_KEY_ID, REPORT_JOB,
-    SIGNING_KEY_ID,
+    AUDIT_EXPORT, BILLING_SERVICE, BILLING_SERVICE_ASSERTION_KEY_ID, Client, NEXT_SIGNING_KEY_ID,
+    REPORT_JOB, SIGNING_KEY_ID,
 };
 
 use crate::tokens::tools;
@@ -23,6 +24,15 @@ pub(crate) struct KeyPair {
     pub(crate) kid: &'static str,
     pub(crate) private_pem: &'static str,
     pub(crate) public_pem: &'static str,
+}
+
+impl KeyPair {
+    /// The public key's JWK, with the key id (RFC 7517 §4).
+    pub(crate) fn public_jwk(&self) -> Value {
+        tools()
+            .public_jwk(self.public_pem, self.kid)
+            .unwrap_or(Value::Null)
+    }
 }
 
 /// The authorization server's signing key of the course (the playground's).
@@ -44,7 +54,9 @@ fn next_key() -> KeyPair {
     }
 }
 
-/// `billing-service`'s own key for `private_key_jwt`.
+/// `billing-service`'s own key for `private_key_jwt`, and for its DPoP
+/// proofs (RFC 9449, lesson 11): explicit `typ` values keep the two kinds
+/// of JWT apart (RFC 8725 §3.11), and the module carries one key less.
 pub(crate) fn billing_assertion_key() -> KeyPair {
     KeyPair {
         kid: BILLING_SERVICE_ASSERTION_KEY_ID,
@@ -127,7 +139,7 @@ pub(crate) fn published_keys(phase: u8) -> Vec<KeyPair> {
 pub(crate) fn jwks(phase: u8) -> Value {
     let keys: Vec<Value> = published_keys(phase)
         .iter()
-        .filter_map(|key| tools().public_jwk(key.public_pem, key.kid).ok())
+        .map(KeyPair::public_jwk)
         .collect();
     json!({ "keys": keys })
 }
@@ -260,12 +272,24 @@ pub(crate) struct Registration {
     pub(crate) subject_dn: &'static str,
     /// Its registered public key for `private_key_jwt`, if any.
     pub(crate) assertion_key: Option<fn() -> KeyPair>,
+    /// What its access tokens are.
+    pub(crate) tokens: TokenFormat,
+}
+
+/// What the authorization server issues a client as its access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenFormat {
+    /// An RFC 9068 JWT, which the API validates itself.
+    Jwt,
+    /// A random handle, meaningless to anyone but the authorization
+    /// server: the API asks it by introspection (RFC 7662, lesson 05).
+    Opaque,
 }
 
 /// The ledger API as a client of the authorization server: it introspects
 /// tokens with mutual TLS (lesson 05) and is granted no scope, so it may
 /// not ask for tokens.
-const LEDGER_API_CLIENT: Client = Client {
+pub(crate) const LEDGER_API_CLIENT: Client = Client {
     id: "ledger-api",
     secret: "",
     scopes: &[],
@@ -280,12 +304,13 @@ pub(crate) fn introspects_for(client_id: &str) -> Option<&'static str> {
     (client_id == LEDGER_API_CLIENT.id).then_some(tokenbook_token::facts::LEDGER_API.identifier)
 }
 
-const REGISTRATIONS: [Registration; 3] = [
+const REGISTRATIONS: [Registration; 4] = [
     Registration {
         client: &BILLING_SERVICE,
         methods: &AuthMethod::ALL,
         subject_dn: "CN=billing-service,O=Example Corp",
         assertion_key: Some(billing_assertion_key),
+        tokens: TokenFormat::Jwt,
     },
     Registration {
         client: &REPORT_JOB,
@@ -297,12 +322,21 @@ const REGISTRATIONS: [Registration; 3] = [
         ],
         subject_dn: "CN=report-job,O=Example Corp",
         assertion_key: None,
+        tokens: TokenFormat::Jwt,
     },
     Registration {
         client: &LEDGER_API_CLIENT,
         methods: &[AuthMethod::TlsClientAuth],
         subject_dn: "CN=ledger-api,O=Example Corp",
         assertion_key: None,
+        tokens: TokenFormat::Jwt,
+    },
+    Registration {
+        client: &AUDIT_EXPORT,
+        methods: &[AuthMethod::ClientSecretBasic, AuthMethod::ClientSecretPost],
+        subject_dn: "CN=audit-export,O=Example Corp",
+        assertion_key: None,
+        tokens: TokenFormat::Opaque,
     },
 ];
 

@@ -92,3 +92,41 @@ fn exercises_spread_over_lessons_03_to_11() {
         );
     }
 }
+
+/// Lesson 05's revocation exercise is graded on the token the setup
+/// issued: revoking a made-up token (answered 200, RFC 7009 §2.2) and then
+/// sending the API a made-up token (refused by introspection) is not it.
+#[test]
+fn revoking_a_made_up_token_does_not_do_the_revocation_exercise() {
+    let (.., body) = fences()
+        .into_iter()
+        .find(|(.., id, _)| id == "revoke-an-opaque-token")
+        .expect("lesson 05 has the revocation exercise");
+    let exercise = parse_exercise("revoke-an-opaque-token", &body).unwrap();
+    let step = |request: String| tokenbook_lab::Step {
+        advance: 0,
+        certificate: None,
+        request,
+    };
+    let mut shortcut = exercise.clone();
+    shortcut.solution = vec![
+        step(
+            exercise.solution[0]
+                .request
+                .replace("{{access_token}}", "opaque-FAKE-made-up"),
+        ),
+        step(
+            exercise.solution[1]
+                .request
+                .replace("{{access_token}}", "opaque-FAKE-made-up"),
+        ),
+    ];
+    let run = shortcut.run_solution(EXERCISE_START).unwrap();
+    assert_eq!(
+        run.answers[0].1.response.status, 200,
+        "revoking junk is 200"
+    );
+    assert_eq!(run.answers[1].1.response.status, 401, "junk is refused");
+    assert_eq!(run.met, [false, false]);
+    assert!(exercise.run_solution(EXERCISE_START).unwrap().done());
+}

@@ -609,13 +609,13 @@ fn rfc9068_s4_expiry_with_leeway_signature_typ_and_audience() {
             .as_deref(),
         Some("audience")
     );
-    assert_eq!(
-        lab.send(&api_request("GET", "not-a-token"))
-            .outcome
-            .failed_check
-            .as_deref(),
-        Some("format")
-    );
+    // Three dot-separated parts make a JWT, checked here; anything else is
+    // an opaque handle, which only introspection can judge.
+    for (token, check) in [("not.a.token", "format"), ("not-a-token", "introspection")] {
+        let refused = lab.send(&api_request("GET", token));
+        expect(&refused, 401, Some("invalid_token"), "RFC 6750 §3.1");
+        assert_eq!(refused.outcome.failed_check.as_deref(), Some(check));
+    }
 }
 
 #[test]
@@ -708,7 +708,9 @@ fn rfc8414_s3_metadata_and_rfc7662_introspection_and_rfc7009_revocation() {
     expect(&revoke, 200, None, "RFC 7009 §2.2");
     assert_eq!(json(&introspect(&mut lab, &token))["active"], false);
     // The API validates locally: still accepted, and it says so.
-    expect(&lab.send(&api_request("GET", &token)), 200, None, "revoked");
+    let still = lab.send(&api_request("GET", &token));
+    expect(&still, 200, None, "revoked");
+    assert_eq!(still.outcome.revoked, Some(true));
     let by_other = lab.send(&format!("POST /oauth2/revoke HTTP/1.1\nHost: auth.example.com\nAuthorization: {REPORT_BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"));
     expect(
         &by_other,
@@ -906,4 +908,524 @@ fn rfc9110_s9_3_2_head_is_get_without_the_content() {
     let head_token = lab.send("HEAD /oauth2/token HTTP/1.1\nHost: auth.example.com\n\n");
     assert_eq!(head_token.response.status, 405);
     assert_eq!(head_token.response.header("Allow"), Some("POST"));
+}
+
+/// Sends `token` to the revocation endpoint, authenticated by
+/// `authorization`.
+fn revoke_token(lab: &mut Lab, authorization: &str, token: &str) -> Answer {
+    lab.send(&format!("POST /oauth2/revoke HTTP/1.1\nHost: auth.example.com\nAuthorization: {authorization}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}&token_type_hint=access_token"))
+}
+
+/// Lesson 05's opaque tokens: `audit-export` is registered for them. The
+/// token is a handle that says nothing; the authorization server answers
+/// for it by introspection (RFC 7662 §2.2), the API asks it for every
+/// request (§2.1), and so a revocation (RFC 7009 §2.2) or the expiry
+/// takes effect at once, with no leeway.
+#[test]
+fn rfc7662_s2_2_opaque_tokens_are_answered_by_introspection_and_revocation_is_immediate() {
+    let audit_basic = basic_header(
+        "audit-export",
+        "FAKE-audit-export-secret-for-the-course-only",
+    );
+    let opaque_token = |lab: &mut Lab| {
+        let answer = lab.send(&token_request(
+            Some(&audit_basic),
+            "grant_type=client_credentials",
+        ));
+        expect(&answer, 200, None, "opaque access token");
+        let issued = answer.outcome.issued.clone().unwrap();
+        assert!(issued.opaque);
+        assert_eq!(issued.kid, "");
+        assert_eq!(issued.scope, "ledger:read");
+        let body = json(&answer);
+        assert_eq!(body["token_type"], "Bearer");
+        assert_eq!(body["expires_in"], 300);
+        assert_eq!(answer.response.header("Cache-Control"), Some("no-store"));
+        body["access_token"].as_str().unwrap().to_owned()
+    };
+    let mut lab = Lab::new(NOW);
+    let token = opaque_token(&mut lab);
+    assert!(token.starts_with("opaque-FAKE-"), "{token}");
+    assert!(!token.contains('.'), "not a JWT: {token}");
+    assert!(token.len() >= 30, "long enough not to be guessed: {token}");
+    assert_ne!(opaque_token(&mut lab), token, "each token is new");
+
+    let introspect = |lab: &mut Lab, token: &str| {
+        lab.set_certificate(Some("ledger-api")).unwrap();
+        let answer = lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}&client_id=ledger-api"));
+        lab.set_certificate(None).unwrap();
+        assert_eq!(answer.response.status, 200, "{}", answer.explanation);
+        json(&answer)
+    };
+    let claims = introspect(&mut lab, &token);
+    assert_eq!(claims["active"], true);
+    assert_eq!(claims["client_id"], "audit-export");
+    assert_eq!(claims["sub"], "audit-export");
+    assert_eq!(claims["scope"], "ledger:read");
+    assert_eq!(claims["aud"], "https://ledger.example.com");
+    assert_eq!(claims["iss"], "https://auth.example.com");
+    assert_eq!(claims["token_type"], "Bearer");
+    assert_eq!(claims["exp"], NOW + 300);
+    // Another client is no resource the token is for (§2.1, §4).
+    let by_client = lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nAuthorization: {BILLING_BASIC}\nContent-Type: application/x-www-form-urlencoded\n\ntoken={token}"));
+    assert_eq!(json(&by_client), serde_json::json!({"active": false}));
+    // The API introspects with its own identity, whatever certificate the
+    // reader's client presents, and grants by the answer's scope.
+    let read = lab.send(&api_request("GET", &token));
+    expect(&read, 200, None, "RFC 7662 §2.1");
+    assert_eq!(read.outcome.active, Some(true));
+    let write = lab.send(&api_request("POST", &token));
+    expect(&write, 403, Some("insufficient_scope"), "ledger:write");
+    assert_eq!(
+        write.response.header("WWW-Authenticate"),
+        Some("Bearer realm=\"ledger\", error=\"insufficient_scope\", scope=\"ledger:write\"")
+    );
+    // A handle the server never issued, like the lesson's example, and a
+    // JWT's jti passed off as a handle, are not active.
+    for unknown in ["opaque-FAKE-7f3c9a", "FAKE-jti-lab-1"] {
+        assert_eq!(introspect(&mut lab, unknown)["active"], false, "{unknown}");
+        let refused = lab.send(&api_request("GET", unknown));
+        expect(&refused, 401, Some("invalid_token"), "active false");
+        assert_eq!(
+            refused.outcome.failed_check.as_deref(),
+            Some("introspection")
+        );
+        assert_eq!(refused.outcome.active, Some(false));
+        assert_eq!(refused.outcome.revoked, None, "never issued");
+        let junk = revoke_token(&mut lab, &audit_basic, unknown);
+        expect(&junk, 200, None, "nothing to revoke");
+        assert_eq!(junk.outcome.revoked, None, "nothing was revoked");
+    }
+    // Only its own client may revoke it; once revoked, the API refuses it
+    // at the next request (RFC 7009 §2.2).
+    let by_other = revoke_token(&mut lab, BILLING_BASIC, &token);
+    expect(
+        &by_other,
+        400,
+        Some("unauthorized_client"),
+        "only its own tokens",
+    );
+    let before = lab.send(&api_request("GET", &token));
+    expect(&before, 200, None, "introspect");
+    assert_eq!(before.outcome.revoked, Some(false));
+    let revocation = revoke_token(&mut lab, &audit_basic, &token);
+    expect(&revocation, 200, None, "RFC 7009 §2.2");
+    assert_eq!(revocation.outcome.revoked, Some(true));
+    assert_eq!(
+        introspect(&mut lab, &token),
+        serde_json::json!({"active": false})
+    );
+    let revoked = lab.send(&api_request("GET", &token));
+    expect(&revoked, 401, Some("invalid_token"), "RFC 7662");
+    assert_eq!(
+        revoked.outcome.failed_check.as_deref(),
+        Some("introspection")
+    );
+    assert_eq!(revoked.outcome.revoked, Some(true));
+    // Expiry: active until exp, not a second after, with no leeway.
+    let fresh = opaque_token(&mut lab);
+    lab.advance(299);
+    assert_eq!(lab.send(&api_request("GET", &fresh)).response.status, 200);
+    lab.advance(1);
+    assert_eq!(introspect(&mut lab, &fresh)["active"], false);
+    assert_eq!(lab.send(&api_request("GET", &fresh)).response.status, 401);
+    // audit-export is registered for the secret methods only.
+    let post = lab.send(&token_request(
+        None,
+        "grant_type=client_credentials&client_id=audit-export&client_secret=FAKE-audit-export-secret-for-the-course-only&scope=ledger%3Awrite",
+    ));
+    expect(
+        &post,
+        400,
+        Some("invalid_scope"),
+        "audit-export may have ledger:read",
+    );
+}
+
+/// billing-service's FAKE key, which signs its DPoP proofs in the lab.
+const DPOP_PRIVATE: &str = include_str!("../keys/FAKE-billing-assertion-key.pem");
+const DPOP_PUBLIC: &str = include_str!("../keys/FAKE-billing-assertion-key.pub.pem");
+
+/// The public JWK of a key in PEM: kty, e and n.
+fn rsa_jwk(public_pem: &str) -> Value {
+    let jwk = tokenbook_token::public_jwk(public_pem, "").unwrap();
+    serde_json::json!({"kty": "RSA", "e": jwk["e"], "n": jwk["n"]})
+}
+
+/// RFC 7638 §3, written out: SHA-256 of {"e","kty","n"} in that order.
+fn jwk_thumbprint(jwk: &Value) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let canonical = format!(
+        r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+        jwk["e"].as_str().unwrap(),
+        jwk["n"].as_str().unwrap()
+    );
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(canonical))
+}
+
+fn token_hash(token: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(token))
+}
+
+/// A proof of `claims`, signed with `private_pem` under a header carrying
+/// `jwk` and `typ`.
+fn signed_proof(claims: &Value, private_pem: &str, typ: &str, jwk: &Value) -> String {
+    tokenbook_token::sign_rs256_with_jwk(claims, private_pem, typ, jwk).unwrap()
+}
+
+/// A correct proof's claims for `htm` on `htu` at `iat`.
+fn proof_claims(htm: &str, htu: &str, iat: i64, jti: &str) -> Value {
+    serde_json::json!({"jti": jti, "htm": htm, "htu": htu, "iat": iat})
+}
+
+fn dpop_token_request(proof_lines: &str) -> String {
+    format!(
+        "POST /oauth2/token HTTP/1.1\nHost: auth.example.com\nAuthorization: {BILLING_BASIC}\nContent-Type: application/x-www-form-urlencoded\n{proof_lines}\ngrant_type=client_credentials&scope=ledger%3Aread"
+    )
+}
+
+fn dpop_api_request(method: &str, scheme: &str, token: &str, proof: Option<&str>) -> String {
+    let proof = proof.map_or(String::new(), |p| format!("DPoP: {p}\n"));
+    format!(
+        "{method} /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: {scheme} {token}\n{proof}\n"
+    )
+}
+
+/// A DPoP-bound token for `billing-service`, issued in `lab` with a proof
+/// the lab made.
+fn dpop_bound_token(lab: &mut Lab) -> String {
+    let filled = lab
+        .fill(&dpop_token_request("DPoP: {{dpop_proof}}\n"))
+        .unwrap();
+    let bound = lab.send(&filled);
+    assert_eq!(json(&bound)["token_type"], "DPoP", "{}", bound.text);
+    json(&bound)["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Lesson 11's DPoP: a proof at the token endpoint binds the token to the
+/// proof's key (cnf.jkt, token_type DPoP); the same proof again is a
+/// replay; without a proof the token is a bearer token.
+#[test]
+fn rfc9449_s5_a_proof_at_the_token_endpoint_binds_the_token_to_its_key() {
+    let mut lab = Lab::new(NOW);
+    let metadata = lab
+        .send("GET /.well-known/oauth-authorization-server HTTP/1.1\nHost: auth.example.com\n\n");
+    assert_eq!(
+        json(&metadata)["dpop_signing_alg_values_supported"],
+        serde_json::json!(["RS256"])
+    );
+    let filled = lab
+        .fill(&dpop_token_request("DPoP: {{dpop_proof}}\n"))
+        .unwrap();
+    let bound = lab.send(&filled);
+    expect(&bound, 200, None, "RFC 9449 §5");
+    assert_eq!(json(&bound)["token_type"], "DPoP");
+    let token = json(&bound)["access_token"].as_str().unwrap().to_owned();
+    let claims = tokenbook_token::decode(&token).unwrap().payload;
+    let jwk = rsa_jwk(DPOP_PUBLIC);
+    assert_eq!(claims["cnf"]["jkt"], jwk_thumbprint(&jwk));
+    assert!(bound.outcome.issued.as_ref().unwrap().dpop_bound);
+    assert_eq!(bound.outcome.dpop, Some(true));
+    // The proof the lab made: typ, alg, the public key, this request.
+    let proof_text = filled
+        .lines()
+        .find_map(|l| l.strip_prefix("DPoP: "))
+        .unwrap();
+    let proof = tokenbook_token::decode(proof_text).unwrap();
+    assert_eq!(
+        proof.header,
+        serde_json::json!({"typ": "dpop+jwt", "alg": "RS256", "jwk": jwk})
+    );
+    assert_eq!(proof.payload["htm"], "POST");
+    assert_eq!(
+        proof.payload["htu"],
+        "https://auth.example.com/oauth2/token"
+    );
+    assert_eq!(proof.payload["iat"], NOW);
+    assert!(proof.payload.get("ath").is_none(), "no token yet");
+    // Replayed: the same proof again.
+    expect(
+        &lab.send(&filled),
+        400,
+        Some("invalid_dpop_proof"),
+        "already accepted",
+    );
+    // Without a proof the token is a bearer token, as before.
+    let plain = lab.send(&dpop_token_request(""));
+    assert_eq!(json(&plain)["token_type"], "Bearer");
+    assert_eq!(plain.outcome.dpop, Some(false));
+    let plain_token = json(&plain)["access_token"].as_str().unwrap().to_owned();
+    let plain_claims = tokenbook_token::decode(&plain_token).unwrap().payload;
+    assert!(plain_claims.get("cnf").is_none());
+    let unreadable = lab.fill("DPoP: {{dpop_proof}}").unwrap_err();
+    assert!(unreadable.contains("cannot be read"), "{unreadable}");
+}
+
+/// RFC 9449 §4.3: each check, in turn, refuses a bad proof at the token
+/// endpoint with invalid_dpop_proof, and nothing is issued.
+#[test]
+fn rfc9449_s4_3_each_check_refuses_a_bad_proof_with_invalid_dpop_proof() {
+    let mut lab = Lab::new(NOW);
+    let jwk = rsa_jwk(DPOP_PUBLIC);
+    let url = "https://auth.example.com/oauth2/token";
+    let good = |jti: &str| proof_claims("POST", url, NOW, jti);
+    let course = tokenbook_token::course_keys();
+    let mut with_private = rsa_jwk(DPOP_PUBLIC);
+    with_private["d"] = serde_json::json!("FAKE-private-exponent");
+    let secret = b"FAKE-shared-secret-for-the-course-only";
+    let hs256 = tokenbook_token::sign_hs256_typed(&good("hs"), secret, None, "dpop+jwt").unwrap();
+    let two = format!(
+        "DPoP: {}\nDPoP: {}\n",
+        signed_proof(&good("a1"), DPOP_PRIVATE, "dpop+jwt", &jwk),
+        signed_proof(&good("a2"), DPOP_PRIVATE, "dpop+jwt", &jwk)
+    );
+    let mut fields = vec![
+        (two, "more than one DPoP field"),
+        ("DPoP: not-a-jwt\n".to_owned(), "not a JWT"),
+        (format!("DPoP: {hs256}\n"), "never a shared secret"),
+    ];
+    let no_jti = serde_json::json!({"htm": "POST", "htu": url, "iat": NOW});
+    let no_htu = serde_json::json!({"jti": "i", "htm": "POST", "iat": NOW});
+    let introspect = "https://auth.example.com/oauth2/introspect";
+    let signed: [(Value, &str, &str, &Value, &str); 9] = [
+        (good("b"), DPOP_PRIVATE, "JWT", &jwk, "typ is \"JWT\""),
+        (
+            good("c"),
+            DPOP_PRIVATE,
+            "dpop+jwt",
+            &with_private,
+            "a private key's member",
+        ),
+        (
+            good("d"),
+            course.rsa_private_pem,
+            "dpop+jwt",
+            &jwk,
+            "does not verify",
+        ),
+        (
+            proof_claims("GET", url, NOW, "e"),
+            DPOP_PRIVATE,
+            "dpop+jwt",
+            &jwk,
+            "htm is \"GET\"",
+        ),
+        (
+            proof_claims("POST", introspect, NOW, "f"),
+            DPOP_PRIVATE,
+            "dpop+jwt",
+            &jwk,
+            "htu",
+        ),
+        (
+            proof_claims("POST", url, NOW - 121, "g"),
+            DPOP_PRIVATE,
+            "dpop+jwt",
+            &jwk,
+            "121 s ago",
+        ),
+        (
+            proof_claims("POST", url, NOW + 120, "h"),
+            DPOP_PRIVATE,
+            "dpop+jwt",
+            &jwk,
+            "ahead of",
+        ),
+        (no_jti, DPOP_PRIVATE, "dpop+jwt", &jwk, "jti is missing"),
+        (no_htu, DPOP_PRIVATE, "dpop+jwt", &jwk, "lacks a claim"),
+    ];
+    for (claims, pem, typ, key, phrase) in &signed {
+        let proof = signed_proof(claims, pem, typ, key);
+        fields.push((format!("DPoP: {proof}\n"), phrase));
+    }
+    for (lines, phrase) in &fields {
+        let refused = lab.send(&dpop_token_request(lines));
+        expect(&refused, 400, Some("invalid_dpop_proof"), phrase);
+        assert!(refused.outcome.issued.is_none(), "{phrase}");
+    }
+}
+
+/// RFC 9449 §4.3: htu is compared as a URL; any key the client holds
+/// binds the token to that key; a proof is taken for two minutes.
+#[test]
+fn rfc9449_s4_3_urls_compare_as_urls_and_any_client_key_binds() {
+    let mut lab = Lab::new(NOW);
+    let jwk = rsa_jwk(DPOP_PUBLIC);
+    let url = "https://auth.example.com/oauth2/token";
+    // Case of scheme and host, the default port, query and fragment do
+    // not matter (RFC 3986 §6.2.2, §6.2.3).
+    let spelled = proof_claims(
+        "POST",
+        "HTTPS://Auth.Example.com:443/oauth2/token?x=1#y",
+        NOW,
+        "j",
+    );
+    let proof = signed_proof(&spelled, DPOP_PRIVATE, "dpop+jwt", &jwk);
+    let accepted = lab.send(&dpop_token_request(&format!("DPoP: {proof}\n")));
+    expect(&accepted, 200, None, "cnf jkt");
+    // Any key will do: the token is bound to that one.
+    let course = tokenbook_token::course_keys();
+    let other_jwk = rsa_jwk(course.rsa_public_pem);
+    let claims = proof_claims("POST", url, NOW, "k");
+    let proof = signed_proof(&claims, course.rsa_private_pem, "dpop+jwt", &other_jwk);
+    let other = lab.send(&dpop_token_request(&format!("DPoP: {proof}\n")));
+    expect(&other, 200, None, "RFC 9449");
+    let other_token = json(&other)["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        tokenbook_token::decode(&other_token).unwrap().payload["cnf"]["jkt"],
+        jwk_thumbprint(&other_jwk)
+    );
+    // A proof made 120 s ago is still taken.
+    lab.advance(120);
+    let proof = signed_proof(
+        &proof_claims("POST", url, NOW, "l"),
+        DPOP_PRIVATE,
+        "dpop+jwt",
+        &jwk,
+    );
+    expect(
+        &lab.send(&dpop_token_request(&format!("DPoP: {proof}\n"))),
+        200,
+        None,
+        "DPoP",
+    );
+}
+
+/// A proof for the ledger's entries at NOW, with `ath` of `token`.
+fn api_proof(jti: &str, htm: &str, token: &str, private_pem: &str, jwk: &Value) -> String {
+    let mut claims = proof_claims(htm, "https://ledger.example.com/ledger/entries", NOW, jti);
+    claims["ath"] = serde_json::json!(token_hash(token));
+    signed_proof(&claims, private_pem, "dpop+jwt", jwk)
+}
+
+/// The API refuses a DPoP-bound token as a bearer token (§7.2), and under
+/// the DPoP scheme without a proof, or with one that lacks ath, names
+/// another token or another method (§7.1), in a DPoP challenge.
+#[test]
+fn rfc9449_s7_the_api_refuses_a_bound_token_without_a_proof_for_this_request() {
+    let mut lab = Lab::new(NOW);
+    let token = dpop_bound_token(&mut lab);
+    let jwk = rsa_jwk(DPOP_PUBLIC);
+    let as_bearer = lab.send(&api_request("GET", &token));
+    expect(&as_bearer, 401, Some("invalid_token"), "RFC 9449 §7.2");
+    assert_eq!(
+        as_bearer.outcome.failed_check.as_deref(),
+        Some("dpop binding")
+    );
+    let no_proof = lab.send(&dpop_api_request("GET", "DPoP", &token, None));
+    expect(&no_proof, 401, Some("invalid_dpop_proof"), "no DPoP field");
+    assert_eq!(
+        no_proof.response.header("WWW-Authenticate"),
+        Some("DPoP realm=\"ledger\", error=\"invalid_dpop_proof\", algs=\"RS256\"")
+    );
+    assert_eq!(no_proof.outcome.failed_check.as_deref(), Some("dpop proof"));
+    let entries = "https://ledger.example.com/ledger/entries";
+    let no_ath = signed_proof(
+        &proof_claims("GET", entries, NOW, "n1"),
+        DPOP_PRIVATE,
+        "dpop+jwt",
+        &jwk,
+    );
+    let other_ath = api_proof("n2", "GET", "another-token", DPOP_PRIVATE, &jwk);
+    let for_post = api_proof("n3", "POST", &token, DPOP_PRIVATE, &jwk);
+    for (proof, phrase) in [
+        (no_ath, "no ath"),
+        (other_ath, "made for another token"),
+        (for_post, "htm is \"POST\""),
+    ] {
+        let refused = lab.send(&dpop_api_request("GET", "DPoP", &token, Some(&proof)));
+        expect(&refused, 401, Some("invalid_dpop_proof"), phrase);
+        assert_eq!(refused.outcome.dpop, None);
+    }
+}
+
+/// The API takes a DPoP-bound token under the DPoP scheme with a new proof
+/// signed by its key (§7.1), once; a proof by another key, a bearer token
+/// under DPoP and a missing scope are refused in a DPoP challenge;
+/// introspection reports the binding (§6.2).
+#[test]
+fn rfc9449_s7_1_the_api_takes_a_bound_token_with_a_proof_of_its_key_once() {
+    let mut lab = Lab::new(NOW);
+    let token = dpop_bound_token(&mut lab);
+    let jwk = rsa_jwk(DPOP_PUBLIC);
+    let filled = lab.fill("GET /ledger/entries HTTP/1.1\nHost: ledger.example.com\nAuthorization: DPoP {{access_token}}\nDPoP: {{dpop_proof}}\n\n").unwrap();
+    let read = lab.send(&filled);
+    expect(&read, 200, None, "RFC 9068 §4");
+    assert_eq!(read.outcome.dpop, Some(true));
+    let made = filled
+        .lines()
+        .find_map(|l| l.strip_prefix("DPoP: "))
+        .unwrap();
+    let made = tokenbook_token::decode(made).unwrap();
+    assert_eq!(made.payload["ath"], token_hash(&token));
+    assert_eq!(
+        made.payload["htu"],
+        "https://ledger.example.com/ledger/entries"
+    );
+    expect(
+        &lab.send(&filled),
+        401,
+        Some("invalid_dpop_proof"),
+        "already accepted",
+    );
+    // A valid proof by another key: the token is not bound to it.
+    let course = tokenbook_token::course_keys();
+    let course_jwk = rsa_jwk(course.rsa_public_pem);
+    let thief = api_proof("n4", "GET", &token, course.rsa_private_pem, &course_jwk);
+    let stolen = lab.send(&dpop_api_request("GET", "DPoP", &token, Some(&thief)));
+    expect(
+        &stolen,
+        401,
+        Some("invalid_token"),
+        "invalid DPoP key binding",
+    );
+    assert_eq!(
+        stolen.response.header("WWW-Authenticate"),
+        Some(
+            "DPoP realm=\"ledger\", error=\"invalid_token\", error_description=\"Invalid access token\", algs=\"RS256\""
+        )
+    );
+    // A read-only token on the write endpoint: 403, in the DPoP scheme.
+    let write_proof = api_proof("n5", "POST", &token, DPOP_PRIVATE, &jwk);
+    let write = lab.send(&dpop_api_request(
+        "POST",
+        "DPoP",
+        &token,
+        Some(&write_proof),
+    ));
+    expect(&write, 403, Some("insufficient_scope"), "ledger:write");
+    assert_eq!(
+        write.response.header("WWW-Authenticate"),
+        Some(
+            "DPoP realm=\"ledger\", error=\"insufficient_scope\", scope=\"ledger:write\", algs=\"RS256\""
+        )
+    );
+    // A bearer token under the DPoP scheme is bound to no key.
+    let plain = lab.send(&dpop_token_request(""));
+    let plain_token = json(&plain)["access_token"].as_str().unwrap().to_owned();
+    let plain_proof = api_proof("n6", "GET", &plain_token, DPOP_PRIVATE, &jwk);
+    let unbound = lab.send(&dpop_api_request(
+        "GET",
+        "DPoP",
+        &plain_token,
+        Some(&plain_proof),
+    ));
+    expect(&unbound, 401, Some("invalid_token"), "not bound to any key");
+    assert_eq!(
+        lab.send(&api_request("GET", &plain_token)).outcome.dpop,
+        Some(false)
+    );
+    // Introspection reports the binding (RFC 9449 §6.2).
+    lab.set_certificate(Some("ledger-api")).unwrap();
+    let introspected = lab.send(&format!("POST /oauth2/introspect HTTP/1.1\nHost: auth.example.com\nContent-Type: application/x-www-form-urlencoded\n\nclient_id=ledger-api&token={token}"));
+    assert_eq!(
+        json(&introspected)["token_type"],
+        "DPoP",
+        "{}",
+        introspected.text
+    );
+    assert_eq!(json(&introspected)["cnf"]["jkt"], jwk_thumbprint(&jwk));
 }

@@ -78,8 +78,18 @@ pub const REPORT_JOB: Client = Client {
     token_lifetime: 900,
 };
 
+/// The audit export job of lesson 05: it is issued opaque tokens, which
+/// the ledger API checks by introspection.
+pub const AUDIT_EXPORT: Client = Client {
+    id: "audit-export",
+    secret: "FAKE-audit-export-secret-for-the-course-only",
+    scopes: &["ledger:read"],
+    default_scope: "ledger:read",
+    token_lifetime: 300,
+};
+
 /// Every client of the course's authorization server.
-pub const CLIENTS: [Client; 2] = [BILLING_SERVICE, REPORT_JOB];
+pub const CLIENTS: [Client; 3] = [BILLING_SERVICE, REPORT_JOB, AUDIT_EXPORT];
 
 /// `billing-service`'s secret after the incident lesson rotates it.
 pub const BILLING_SERVICE_ROTATED_SECRET: &str = "FAKE-rotated-secret-for-the-course-only";

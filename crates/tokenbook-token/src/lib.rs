@@ -57,7 +57,7 @@ pub use samples::{
 };
 pub use sign::{ACCESS_TOKEN_TYPE, sign_hs256, sign_hs256_typed};
 #[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
-pub use sign::{sign_rs256, sign_rs256_typed};
+pub use sign::{sign_rs256, sign_rs256_typed, sign_rs256_with_jwk};
 pub use validate::{
     CHECK_NAMES, Check, CheckStatus, ValidationOptions, ValidationReport, validate,
 };

@@ -69,18 +69,45 @@ pub fn sign_rs256_typed(
     kid: Option<&str>,
     typ: &str,
 ) -> Result<String, TokenError> {
-    let key = crate::pem::private_key_der(private_key_pem).map(|der| EncodingKey::from_rsa_der(&der)).ok_or_else(|| {
+    sign_with_header(
+        &jwt_header("RS256", typ, kid),
+        claims,
+        &rs256_key(private_key_pem)?,
+        Algorithm::RS256,
+    )
+}
+
+/// Signs `claims` with RS256 like [`sign_rs256_typed`], with the public
+/// key `jwk` in the header instead of a `kid`:
+/// `{"typ":…,"alg":"RS256","jwk":…}`, as a DPoP proof is (RFC 9449 §4.2).
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
+pub fn sign_rs256_with_jwk(
+    claims: &Value,
+    private_key_pem: &str,
+    typ: &str,
+    jwk: &Value,
+) -> Result<String, TokenError> {
+    let mut header = jwt_header("RS256", typ, None);
+    if let Value::Object(members) = &mut header {
+        members.insert("jwk".to_owned(), jwk.clone());
+    }
+    sign_with_header(
+        &header,
+        claims,
+        &rs256_key(private_key_pem)?,
+        Algorithm::RS256,
+    )
+}
+
+/// The signing key of an RSA private key in PEM.
+#[cfg(any(not(target_arch = "wasm32"), feature = "rs256-signing"))]
+fn rs256_key(private_key_pem: &str) -> Result<EncodingKey, TokenError> {
+    crate::pem::private_key_der(private_key_pem).map(|der| EncodingKey::from_rsa_der(&der)).ok_or_else(|| {
         TokenError::new(
             "The RSA private key could not be read.",
             "Give a PEM block starting with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----.",
         )
-    })?;
-    sign_with_header(
-        &jwt_header("RS256", typ, kid),
-        claims,
-        &key,
-        Algorithm::RS256,
-    )
+    })
 }
 
 /// `{"typ": "at+jwt", "alg": alg, "kid": kid}` in this order, so that every
@@ -228,6 +255,28 @@ mod tests {
             signature_status(&token, KeyInput::RsaPublicPem(keys.rsa_public_pem.into())),
             CheckStatus::Passed
         );
+    }
+
+    /// A DPoP proof's header: typ, alg, then the public key itself; it
+    /// verifies with that key.
+    #[test]
+    fn rs256_with_the_public_key_in_the_header() {
+        let keys = course_keys();
+        let jwk = crate::samples::public_jwk(keys.rsa_public_pem, "").unwrap();
+        let jwk = json!({"kty": "RSA", "e": jwk["e"], "n": jwk["n"]});
+        let token =
+            sign_rs256_with_jwk(&claims(), keys.rsa_private_pem, "dpop+jwt", &jwk).expect("signs");
+        let header = json!({"typ": "dpop+jwt", "alg": "RS256", "jwk": jwk});
+        assert!(
+            token.starts_with(&format!("{}.", encode_part(&header))),
+            "{token}"
+        );
+        assert_eq!(decode(&token).unwrap().header, header);
+        assert_eq!(
+            signature_status(&token, KeyInput::Jwk(jwk.to_string())),
+            CheckStatus::Passed
+        );
+        assert!(sign_rs256_with_jwk(&claims(), "not a key", "dpop+jwt", &jwk).is_err());
     }
 
     #[test]

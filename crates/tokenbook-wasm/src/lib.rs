@@ -64,7 +64,8 @@ pub fn decode_token(token: &str) -> Result<String, JsError> {
 
 /// Signs `claims` (JSON) with `alg` `RS256` (`key` a PKCS#1 private key in
 /// PEM) or `HS256` (`key` the secret), with the header's `kid` (none when
-/// empty) and `typ`.
+/// empty) and `typ`; for RS256 with a `jwk` (JSON, none when empty), that
+/// public key in the header instead of a `kid`, as a DPoP proof has it.
 #[wasm_bindgen(js_name = signJwt)]
 pub fn sign_jwt(
     claims: &str,
@@ -72,12 +73,19 @@ pub fn sign_jwt(
     key: &str,
     kid: &str,
     typ: &str,
+    jwk: &str,
 ) -> Result<String, JsError> {
-    let claims: serde_json::Value =
-        serde_json::from_str(claims).map_err(|e| JsError::new(&format!("invalid claims: {e}")))?;
+    let parse = |what: &str, text: &str| {
+        serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
+    };
+    let claims = parse("claims", claims)?;
     tokenbook_token::install_crypto();
     let kid = Some(kid).filter(|k| !k.is_empty());
     match alg {
+        "RS256" if !jwk.is_empty() => {
+            tokenbook_token::sign_rs256_with_jwk(&claims, key, typ, &parse("jwk", jwk)?)
+        }
         "RS256" => tokenbook_token::sign_rs256_typed(&claims, key, kid, typ),
         "HS256" => tokenbook_token::sign_hs256_typed(&claims, key.as_bytes(), kid, typ),
         other => return Err(JsError::new(&format!("cannot sign with {other}"))),
