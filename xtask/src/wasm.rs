@@ -152,16 +152,25 @@ fn minify_glue(root: &Path, glue: &Path) -> Result<(), String> {
     let Some(terser) = build_tool(root, "terser", "minifying the modules' JavaScript glue") else {
         return Ok(());
     };
-    let status = Command::new(&terser)
+    let mut command = Command::new(&terser);
+    command
         .arg(glue)
         .args(["--module", "--compress", "--mangle", "--output"])
-        .arg(glue)
+        .arg(glue);
+    run_on(command, &terser, glue)
+}
+
+/// Runs `command` (the build tool `tool` working on `file`); `Err` names
+/// the tool and the file when it cannot start or fails.
+fn run_on(mut command: Command, tool: &Path, file: &Path) -> Result<(), String> {
+    let status = command
         .status()
-        .map_err(|e| format!("cannot run {}: {e}", terser.display()))?;
+        .map_err(|e| format!("cannot run {}: {e}", tool.display()))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("terser failed on {} ({status})", glue.display()))
+        let name = tool.file_name().unwrap_or_default().to_string_lossy();
+        Err(format!("{name} failed on {} ({status})", file.display()))
     }
 }
 
@@ -173,7 +182,8 @@ fn optimise(root: &Path, module: &Path) -> Result<(), String> {
         return Ok(());
     };
     // The features Rust's wasm32 target emits; wasm-opt must keep to them.
-    let status = Command::new(&wasm_opt)
+    let mut command = Command::new(&wasm_opt);
+    command
         .args([
             "-Oz",
             "--enable-bulk-memory",
@@ -187,17 +197,8 @@ fn optimise(root: &Path, module: &Path) -> Result<(), String> {
             "-o",
         ])
         .arg(module)
-        .arg(module)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", wasm_opt.display()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "wasm-opt failed on {} ({status})",
-            module.display()
-        ))
-    }
+        .arg(module);
+    run_on(command, &wasm_opt, module)
 }
 
 /// A hash of everything a module is built from: its crates' files, the

@@ -104,6 +104,16 @@ impl Reply {
     }
 }
 
+/// `value` in quotes, or "missing" when it is empty: how explanations
+/// name a header member the request got wrong.
+pub(crate) fn quoted_or_missing(value: &str) -> String {
+    if value.is_empty() {
+        "missing".to_owned()
+    } else {
+        format!("\"{value}\"")
+    }
+}
+
 /// The headers RFC 6749 §5.1 puts on every token endpoint response.
 pub(crate) fn no_store(response: Response) -> Response {
     response

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use tokenbook_token::facts::{ISSUER, LEDGER_API, LEEWAY_SECONDS};
 use tokenbook_token::{CheckStatus, KeyInput, ValidationOptions};
 
-use crate::answer::{Reply, method_not_allowed, not_found};
+use crate::answer::{Reply, method_not_allowed, not_found, quoted_or_missing};
 use crate::auth_server::{introspection, record_key};
 use crate::dpop::{self, Expected};
 use crate::form::decode_form;
@@ -409,11 +409,7 @@ fn check_jwt(
             "typ",
             &format!(
                 "The header's typ is {}, not at+jwt. RFC 9068 §4 tells the API to refuse a JWT that is not marked as an access token, so that an ID token or other JWT from the same issuer cannot pass for one (RFC 8725 §3.11).",
-                if typ.is_empty() {
-                    "missing".to_owned()
-                } else {
-                    format!("\"{typ}\"")
-                }
+                quoted_or_missing(typ)
             ),
         ));
     }

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use tokenbook_token::KeyInput;
 use tokenbook_token::facts::LEEWAY_SECONDS;
 
+use crate::answer::quoted_or_missing;
 use crate::assertion::signature_verifies;
 use crate::http::Request;
 use crate::state::State;
@@ -119,7 +120,7 @@ pub(crate) fn check(
     if typ != "dpop+jwt" {
         return Err(format!(
             "The proof's typ is {}, not dpop+jwt (RFC 9449 §4.3 check 4): the type keeps another JWT, such as a client assertion, from passing for a proof.",
-            shown(typ)
+            quoted_or_missing(typ)
         ));
     }
     let alg = header["alg"].as_str().unwrap_or("");
@@ -131,7 +132,7 @@ pub(crate) fn check(
         };
         return Err(format!(
             "The proof's alg is {}: {why} (RFC 9449 §4.3 check 5).",
-            shown(alg)
+            quoted_or_missing(alg)
         ));
     }
     let jwk = &header["jwk"];
@@ -166,14 +167,14 @@ pub(crate) fn check(
     if htm != expected.method {
         return Err(format!(
             "The proof's htm is {}, but the request's method is {} (RFC 9449 §4.3 check 8): a proof is for one request.",
-            shown(htm),
+            quoted_or_missing(htm),
             expected.method
         ));
     }
     if normalized_url(htu).as_deref() != Some(expected.url.as_str()) {
         return Err(format!(
             "The proof's htu is {}, but the request is for {} (RFC 9449 §4.3 check 9, compared without query and fragment).",
-            shown(htu),
+            quoted_or_missing(htu),
             expected.url
         ));
     }
@@ -210,15 +211,6 @@ pub(crate) fn check(
     }
     state.seen_proofs.insert(jti.to_owned(), iat + PROOF_WINDOW);
     Ok(Some(Proof { jkt }))
-}
-
-/// `value` quoted, or "missing".
-fn shown(value: &str) -> String {
-    if value.is_empty() {
-        "missing".to_owned()
-    } else {
-        format!("\"{value}\"")
-    }
 }
 
 /// A proof for `method` on `url`, signed with billing-service's FAKE key

@@ -134,7 +134,7 @@ impl Lab {
         let mut from = 0;
         for placeholder in found {
             with_proofs.push_str(&filled[from..placeholder.range.start]);
-            with_proofs.push_str(&self.dpop_proof_for(&filled)?);
+            with_proofs.push_str(&self.proof_for_filled(&filled)?);
             from = placeholder.range.end;
         }
         with_proofs.push_str(&filled[from..]);
@@ -171,7 +171,13 @@ impl Lab {
     /// what the editor's helper adds.
     pub fn dpop_proof_for(&mut self, text: &str) -> Result<String, String> {
         let filled = self.fill_all_but_proofs(text)?;
-        let request = parse_request(&filled).map_err(|refusal| {
+        self.proof_for_filled(&filled)
+    }
+
+    /// [`Lab::dpop_proof_for`] a request whose other placeholders are
+    /// filled already.
+    fn proof_for_filled(&mut self, filled: &str) -> Result<String, String> {
+        let request = parse_request(filled).map_err(|refusal| {
             format!(
                 "A DPoP proof names the request's method and URL, but this request cannot be read: {}",
                 refusal.explanation
